@@ -1,0 +1,60 @@
+import type { SecuritySchemeObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+/**
+ * The contract's scheme names. The same strings name the passport strategies, the OpenAPI
+ * security schemes and the arguments of `@Auth(...)`.
+ */
+export const AUTH_SCHEMES = ['basic', 'jwt', 'api-key', 'session'] as const;
+export type AuthScheme = (typeof AUTH_SCHEMES)[number];
+
+export const REALM = 'gatehouse';
+
+export const OPENAPI_SECURITY_SCHEMES: Record<
+  AuthScheme,
+  SecuritySchemeObject
+> = {
+  basic: {
+    type: 'http',
+    scheme: 'basic',
+    description: 'Username and password on every request.',
+  },
+  jwt: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Access token from /api/login, /api/register or /api/refresh.',
+  },
+  'api-key': {
+    type: 'apiKey',
+    in: 'header',
+    name: 'X-API-Key',
+    description:
+      'An API key (gkey_…); the query parameter api_key is accepted too.',
+  },
+  session: {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'sid',
+    description:
+      'Cookie set by POST /api/session; unsafe methods also need the X-CSRF-Token header.',
+  },
+};
+
+/** The `WWW-Authenticate` challenge for each scheme (RFC 7617, RFC 6750). */
+export function challengeFor(
+  scheme: AuthScheme,
+  rejectedToken: boolean,
+): string {
+  switch (scheme) {
+    case 'basic':
+      return `Basic realm="${REALM}", charset="UTF-8"`;
+    case 'jwt':
+      return rejectedToken
+        ? `Bearer realm="${REALM}", error="invalid_token", error_description="The access token is invalid, expired or revoked"`
+        : `Bearer realm="${REALM}"`;
+    case 'api-key':
+      return 'ApiKey header="X-API-Key"';
+    case 'session':
+      return `Cookie realm="${REALM}", cookie-name="sid"`;
+  }
+}

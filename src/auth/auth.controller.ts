@@ -1,0 +1,132 @@
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Headers,
+  HttpCode,
+  Post,
+} from '@nestjs/common';
+import {
+  ApiBasicAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AuthService } from './auth.service';
+import type { AuthenticatedUser } from './authenticated-user';
+import { parseBasicCredentials } from './basic-credentials';
+import { Auth } from './decorators/auth.decorator';
+import { CurrentUser } from './decorators/current-user.decorator';
+import { Public } from './decorators/public.decorator';
+import { LoginDto } from './dto/login.dto';
+import { LogoutDto, RefreshDto } from './dto/refresh.dto';
+import { RegisterDto } from './dto/register.dto';
+import {
+  RegisteredResponse,
+  TokenPairResponse,
+} from './dto/token-pair.response';
+
+@ApiTags('accounts and tokens')
+@Controller()
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('register')
+  @Public()
+  @ApiCreatedResponse({ type: RegisteredResponse })
+  @ApiConflictResponse({
+    description: 'username or email taken (whatever its case)',
+  })
+  register(@Body() dto: RegisterDto): Promise<RegisteredResponse> {
+    return this.auth.register({
+      username: dto.username,
+      password: dto.password,
+      email: dto.email ?? null,
+      firstName: dto.first_name ?? null,
+      lastName: dto.last_name ?? null,
+    });
+  }
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiBasicAuth('basic')
+  @ApiBody({
+    type: LoginDto,
+    required: false,
+    description: 'or send the credentials as Authorization: Basic',
+  })
+  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiUnauthorizedResponse({
+    description: 'Invalid username or password (one message for both)',
+  })
+  login(
+    @Body() dto: LoginDto,
+    @Headers('authorization') authorization?: string,
+  ): Promise<TokenPairResponse> {
+    const fromHeader = authorization
+      ? parseBasicCredentials(authorization)
+      : null;
+    if (authorization && !fromHeader) {
+      throw new BadRequestException(
+        'Authorization must be Basic base64(username:password)',
+      );
+    }
+    const username = fromHeader?.username ?? dto.username;
+    const password = fromHeader?.password ?? dto.password;
+    if (username === undefined || password === undefined) {
+      const missing = [
+        username === undefined && 'username',
+        password === undefined && 'password',
+      ].filter(Boolean);
+      throw new BadRequestException(
+        `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required`,
+      );
+    }
+    return this.auth.login(username, password);
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: TokenPairResponse,
+    description: 'A new pair; the refresh token sent is spent',
+  })
+  @ApiUnauthorizedResponse({
+    description:
+      'Invalid, expired or reused (a reuse revokes the whole family)',
+  })
+  refresh(@Body() dto: RefreshDto): Promise<TokenPairResponse> {
+    return this.auth.refresh(dto.refresh_token);
+  }
+
+  @Post('logout')
+  @Auth('jwt')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description:
+      'This access token (and the refresh token sent, with its family) is revoked',
+  })
+  logout(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() dto: LogoutDto,
+  ): Promise<void> {
+    return this.auth.logout(user, dto.refresh_token);
+  }
+
+  @Post('logout/all')
+  @Auth('jwt', 'basic')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description:
+      'Every token, refresh token and session of the user is revoked',
+  })
+  logoutAll(@CurrentUser() user: AuthenticatedUser): Promise<void> {
+    return this.auth.logoutEverywhere(user.id);
+  }
+}

@@ -1,0 +1,154 @@
+import {
+  BadRequestException,
+  ForbiddenException,
+  Injectable,
+  Logger,
+} from '@nestjs/common';
+import { UnauthorizedWithChallengeException } from '../common/http/unauthorized-with-challenge.exception';
+import {
+  AccessTokenService,
+  FULL_ACCESS_SCOPE,
+} from '../tokens/access-token.service';
+import { RefreshTokensService } from '../tokens/refresh-tokens.service';
+import { RevocationService } from '../tokens/revocation.service';
+import { toUserResponse } from '../users/dto/user.response';
+import type { Role } from '../users/user.entity';
+import { type NewUser, UsersService } from '../users/users.service';
+import { challengeFor } from './auth-schemes';
+import type { AuthenticatedUser } from './authenticated-user';
+import type {
+  RegisteredResponse,
+  TokenPairResponse,
+} from './dto/token-pair.response';
+
+/** Account flows that span users and tokens: register, login, refresh, logout, password change. */
+@Injectable()
+export class AuthService {
+  private readonly logger = new Logger(AuthService.name);
+
+  constructor(
+    private readonly users: UsersService,
+    private readonly accessTokens: AccessTokenService,
+    private readonly refreshTokens: RefreshTokensService,
+    private readonly revocation: RevocationService,
+  ) {}
+
+  async register(input: NewUser): Promise<RegisteredResponse> {
+    const user = await this.users.create(input);
+    return { user: toUserResponse(user), ...(await this.issueTokens(user)) };
+  }
+
+  /** One message for an unknown user, a wrong password and a disabled account. */
+  async login(username: string, password: string): Promise<TokenPairResponse> {
+    const user = await this.users.verifyPassword(username, password);
+    if (!user) {
+      throw new UnauthorizedWithChallengeException(
+        'Invalid username or password',
+        [challengeFor('basic', false)],
+      );
+    }
+    return this.issueTokens(user);
+  }
+
+  async refresh(token: string): Promise<TokenPairResponse> {
+    const rejected = new UnauthorizedWithChallengeException(
+      'Invalid, expired or already used refresh token',
+      [challengeFor('jwt', true)],
+    );
+    const rotation = await this.refreshTokens.rotate(token);
+    if (rotation.outcome === 'reused') {
+      this.logger.warn({
+        msg: 'refresh token reused: family revoked',
+        user_id: rotation.userId,
+        family_id: rotation.familyId,
+      });
+    }
+    if (rotation.outcome !== 'rotated') {
+      throw rejected;
+    }
+    const state = await this.users.getAuthState(rotation.userId);
+    if (
+      !state ||
+      state.disabled ||
+      rotation.createdAt.getTime() < state.tokensValidAfter
+    ) {
+      await this.refreshTokens.revokeFamily(rotation.familyId);
+      throw rejected;
+    }
+    const access = this.accessTokens.sign(
+      state,
+      FULL_ACCESS_SCOPE,
+      state.tokensValidAfter,
+    );
+    return pair(access.token, rotation.token, access.expiresIn);
+  }
+
+  /** Revokes this access token and, when given and the caller's, that refresh token's family. */
+  async logout(
+    user: AuthenticatedUser,
+    refreshToken: string | undefined,
+  ): Promise<void> {
+    if (user.credentialId && user.expiresAt) {
+      await this.revocation.revoke(user.credentialId, user.expiresAt);
+    }
+    if (refreshToken) {
+      const familyId = await this.refreshTokens.familyOf(refreshToken, user.id);
+      if (familyId) {
+        await this.refreshTokens.revokeFamily(familyId);
+      }
+    }
+  }
+
+  async logoutEverywhere(userId: string): Promise<void> {
+    await this.users.revokeCredentialsIssuedBefore(userId, Date.now());
+    await this.refreshTokens.revokeAllOf(userId);
+  }
+
+  /** Everything the user holds stops working, except the very credential making this request. */
+  async changePassword(
+    user: AuthenticatedUser,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<void> {
+    if (!(await this.users.passwordMatches(user.id, currentPassword))) {
+      throw new ForbiddenException('current_password is incorrect');
+    }
+    if (currentPassword === newPassword) {
+      throw new BadRequestException(
+        'new_password must differ from current_password',
+      );
+    }
+    await this.users.setPassword(user.id, newPassword);
+    const keep = user.scheme === 'jwt' ? user.credentialId : null;
+    await this.users.revokeCredentialsIssuedBefore(user.id, Date.now(), keep);
+    await this.refreshTokens.revokeAllOf(user.id);
+  }
+
+  private async issueTokens(user: {
+    id: string;
+    username: string;
+    roles: readonly Role[];
+    tokensValidAfter: number;
+  }): Promise<TokenPairResponse> {
+    const access = this.accessTokens.sign(
+      user,
+      FULL_ACCESS_SCOPE,
+      user.tokensValidAfter,
+    );
+    const refreshToken = await this.refreshTokens.issue(user.id);
+    return pair(access.token, refreshToken, access.expiresIn);
+  }
+}
+
+function pair(
+  accessToken: string,
+  refreshToken: string,
+  expiresIn: number,
+): TokenPairResponse {
+  return {
+    access_token: accessToken,
+    refresh_token: refreshToken,
+    token_type: 'Bearer',
+    expires_in: expiresIn,
+  };
+}

@@ -1,0 +1,18 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { UserResponse } from '../../users/dto/user.response';
+
+export class TokenPairResponse {
+  @ApiProperty({ description: 'JWT, valid for expires_in seconds' })
+  access_token!: string;
+  @ApiProperty({
+    description:
+      'Opaque and single-use: POST it to /api/refresh for a new pair',
+  })
+  refresh_token!: string;
+  @ApiProperty({ example: 'Bearer' }) token_type!: 'Bearer';
+  @ApiProperty({ example: 900 }) expires_in!: number;
+}
+
+export class RegisteredResponse extends TokenPairResponse {
+  @ApiProperty({ type: UserResponse }) user!: UserResponse;
+}

@@ -1,0 +1,117 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import passport from 'passport';
+import { UnauthorizedWithChallengeException } from '../../common/http/unauthorized-with-challenge.exception';
+import { type AuthScheme, challengeFor } from '../auth-schemes';
+import type { AuthenticatedUser } from '../authenticated-user';
+import { AuthSchemesMetadata } from '../decorators/auth.decorator';
+import { presentedCredentials } from './presented-credentials';
+
+const FAILURE_MESSAGES: Record<AuthScheme, string> = {
+  basic: 'Invalid username or password',
+  jwt: 'Invalid, expired or revoked access token',
+  'api-key': 'Invalid, expired or revoked API key',
+  session: 'Invalid or expired session',
+};
+
+/**
+ * The single place that authenticates a request and the single source of 401s. The request
+ * must present at least one credential, only of schemes the route accepts, and every credential
+ * it presents must verify: an invalid one is never passed over in favour of another.
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const accepted =
+      this.reflector.getAllAndOverride(AuthSchemesMetadata, [
+        context.getHandler(),
+        context.getClass(),
+      ]) ?? [];
+    const http = context.switchToHttp();
+    const request = http.getRequest<
+      FastifyRequest & { user?: AuthenticatedUser }
+    >();
+    const reply = http.getResponse<FastifyReply>();
+
+    const presented = presentedCredentials(request, accepted);
+    if (presented.length === 0) {
+      throw this.unauthorized(accepted, 'Authentication required', false);
+    }
+    let authenticated: AuthenticatedUser | undefined;
+    for (const scheme of presented) {
+      if (scheme === 'unknown' || !accepted.includes(scheme)) {
+        throw this.unauthorized(
+          accepted,
+          `This route accepts only: ${accepted.join(', ')}`,
+          false,
+        );
+      }
+      const user = await authenticateWith(scheme, request, reply);
+      if (!user) {
+        throw this.unauthorized(
+          accepted,
+          FAILURE_MESSAGES[scheme],
+          scheme === 'jwt',
+        );
+      }
+      if (authenticated && authenticated.id !== user.id) {
+        throw this.unauthorized(
+          accepted,
+          'The credentials presented belong to different users',
+          false,
+        );
+      }
+      authenticated ??= user;
+    }
+    request.user = authenticated;
+    return true;
+  }
+
+  private unauthorized(
+    accepted: readonly AuthScheme[],
+    message: string,
+    rejectedToken: boolean,
+  ): UnauthorizedWithChallengeException {
+    return new UnauthorizedWithChallengeException(
+      message,
+      accepted.map((scheme) => challengeFor(scheme, rejectedToken)),
+    );
+  }
+}
+
+/** Runs one passport strategy (registered under the scheme's name) on the request. */
+function authenticateWith(
+  scheme: AuthScheme,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<AuthenticatedUser | false> {
+  return new Promise((resolve, reject) => {
+    const middleware = passport.authenticate(
+      scheme,
+      { session: false },
+      (error: unknown, user: AuthenticatedUser | false | null) => {
+        if (error) {
+          reject(asError(error));
+        } else {
+          resolve(user || false);
+        }
+      },
+    ) as (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
+    middleware(request, reply, (error?: unknown) => reject(asError(error)));
+  });
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error
+    ? error
+    : new Error(
+        `passport failed: ${typeof error === 'string' ? error : 'non-Error value'}`,
+      );
+}

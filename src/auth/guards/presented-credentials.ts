@@ -1,0 +1,40 @@
+import type { FastifyRequest } from 'fastify';
+import type { AuthScheme } from '../auth-schemes';
+
+export const API_KEY_HEADER = 'x-api-key';
+export const API_KEY_QUERY = 'api_key';
+export const SESSION_COOKIE = 'sid';
+
+/**
+ * Which credentials the request carries, by scheme; `unknown` for an Authorization header of a
+ * scheme we do not speak. The session cookie counts only where sessions are accepted: a browser
+ * sends it with every request, so elsewhere it is ambient, not presented.
+ */
+export function presentedCredentials(
+  request: FastifyRequest,
+  accepted: readonly AuthScheme[],
+): (AuthScheme | 'unknown')[] {
+  const found: (AuthScheme | 'unknown')[] = [];
+  const authorization = request.headers.authorization;
+  if (authorization !== undefined) {
+    const scheme = authorization
+      .slice(0, authorization.indexOf(' '))
+      .toLowerCase();
+    found.push(
+      scheme === 'basic' ? 'basic' : scheme === 'bearer' ? 'jwt' : 'unknown',
+    );
+  }
+  const query = request.query as Record<string, unknown> | undefined;
+  if (
+    request.headers[API_KEY_HEADER] !== undefined ||
+    query?.[API_KEY_QUERY] !== undefined
+  ) {
+    found.push('api-key');
+  }
+  const cookies = (request as { cookies?: Record<string, string | undefined> })
+    .cookies;
+  if (accepted.includes('session') && cookies?.[SESSION_COOKIE] !== undefined) {
+    found.push('session');
+  }
+  return found;
+}

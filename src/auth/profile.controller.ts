@@ -1,0 +1,60 @@
+import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { toUserResponse, UserEnvelope } from '../users/dto/user.response';
+import { UsersService } from '../users/users.service';
+import { AuthService } from './auth.service';
+import type { AuthenticatedUser } from './authenticated-user';
+import { Auth } from './decorators/auth.decorator';
+import { CurrentUser } from './decorators/current-user.decorator';
+import { ChangePasswordDto } from './dto/change-password.dto';
+import { UpdateProfileDto } from './dto/update-profile.dto';
+
+/** The signed-in user's own account: the "dashboard". */
+@ApiTags('profile')
+@Controller('profile')
+export class ProfileController {
+  constructor(
+    private readonly users: UsersService,
+    private readonly auth: AuthService,
+  ) {}
+
+  @Get()
+  @Auth('jwt', 'basic')
+  @ApiOkResponse({ type: UserEnvelope })
+  async get(@CurrentUser() user: AuthenticatedUser): Promise<UserEnvelope> {
+    return { user: toUserResponse(await this.users.getById(user.id)) };
+  }
+
+  @Patch()
+  @Auth('jwt')
+  @ApiOkResponse({ type: UserEnvelope })
+  async update(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() dto: UpdateProfileDto,
+  ): Promise<UserEnvelope> {
+    const updated = await this.users.updateProfile(user.id, {
+      email: dto.email,
+      firstName: dto.first_name,
+      lastName: dto.last_name,
+    });
+    return { user: toUserResponse(updated) };
+  }
+
+  @Post('password')
+  @Auth('jwt')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description:
+      'Changed; every other token and session of the user is revoked',
+  })
+  changePassword(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() dto: ChangePasswordDto,
+  ): Promise<void> {
+    return this.auth.changePassword(
+      user,
+      dto.current_password,
+      dto.new_password,
+    );
+  }
+}

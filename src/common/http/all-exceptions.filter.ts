@@ -1,0 +1,35 @@
+import {
+  type ArgumentsHost,
+  Catch,
+  type ExceptionFilter,
+  Logger,
+} from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toErrorBody } from './error-body';
+import { UnauthorizedWithChallengeException } from './unauthorized-with-challenge.exception';
+
+/** Every error leaves in Nest's shape; an unexpected one is logged with its request id only. */
+@Catch()
+export class AllExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger(AllExceptionsFilter.name);
+
+  constructor(private readonly bodyLimit: number) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const { body, internal } = toErrorBody(exception, this.bodyLimit);
+    if (internal) {
+      this.logger.error({
+        msg: 'unhandled error',
+        request_id: request.id,
+        error: exception instanceof Error ? exception.stack : String(exception),
+      });
+    }
+    if (exception instanceof UnauthorizedWithChallengeException) {
+      void reply.header('www-authenticate', [...exception.challenges]);
+    }
+    void reply.status(body.statusCode).send(body);
+  }
+}

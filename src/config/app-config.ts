@@ -1,0 +1,298 @@
+import { isAbsolute, join, resolve } from 'node:path';
+
+/**
+ * The validated, frozen configuration. It is a class so it can be the injection token itself:
+ * services write `constructor(private readonly config: AppConfig)`.
+ */
+export abstract class AppConfig {
+  declare readonly production: boolean;
+  declare readonly port: number;
+  declare readonly dataDir: string;
+  declare readonly database: DatabaseConfig;
+  /** Set when JWT_SECRET is given; otherwise `resolveJwtSecret` generates one into dataDir. */
+  declare readonly jwtSecret: string;
+  declare readonly jwtIssuer: string;
+  declare readonly jwtAudience: string;
+  declare readonly accessTokenTtlSeconds: number;
+  declare readonly refreshTokenTtlSeconds: number;
+  declare readonly bcryptCost: number;
+  declare readonly rateLimitDefault: RateLimit;
+  declare readonly rateLimitData: RateLimit;
+  declare readonly redisUrl: string | null;
+  declare readonly adminUsername: string | null;
+  declare readonly adminPassword: string | null;
+  declare readonly corsOrigins: readonly string[];
+  declare readonly trustProxy: boolean | string;
+  declare readonly cookieSecure: boolean;
+  declare readonly logLevel: LogLevel;
+  declare readonly bodyLimitBytes: number;
+}
+
+export type DatabaseConfig =
+  | { readonly type: 'sqlite'; readonly path: string }
+  | { readonly type: 'postgres'; readonly url: string };
+
+export interface RateLimit {
+  readonly limit: number;
+  readonly ttlSeconds: number;
+}
+
+export const LOG_LEVELS = [
+  'fatal',
+  'error',
+  'warn',
+  'log',
+  'debug',
+  'verbose',
+] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const DURATION_UNITS: Record<string, number> = {
+  s: 1,
+  m: 60,
+  h: 3600,
+  d: 86400,
+};
+const RATE_UNITS: Record<string, number> = {
+  second: 1,
+  minute: 60,
+  hour: 3600,
+  day: 86400,
+};
+const MIN_SECRET_BYTES = 32;
+
+/** Every variable is read here once; the result lists every bad variable at once. */
+export function loadConfig(
+  env: Env,
+  generatedJwtSecret?: (dataDir: string) => string,
+): AppConfig {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+
+  const port = integer(env.PORT, 3000, 'PORT', problems, 0, 65535);
+  const dataDir = resolve(env.DATA_DIR || 'data');
+  const database = parseDatabaseUrl(env.DATABASE_URL, dataDir, problems);
+
+  const jwtSecret = env.JWT_SECRET ?? '';
+  if (jwtSecret && Buffer.byteLength(jwtSecret) < MIN_SECRET_BYTES) {
+    problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes long`);
+  } else if (!jwtSecret && production) {
+    problems.push(
+      `JWT_SECRET is required when NODE_ENV=production (at least ${MIN_SECRET_BYTES} random bytes, e.g. \`openssl rand -base64 48\`)`,
+    );
+  }
+
+  const config = {
+    production,
+    port,
+    dataDir,
+    database,
+    jwtSecret,
+    jwtIssuer: 'gatehouse',
+    jwtAudience: 'gatehouse-api',
+    accessTokenTtlSeconds: duration(
+      env.ACCESS_TOKEN_TTL,
+      '15m',
+      'ACCESS_TOKEN_TTL',
+      problems,
+    ),
+    refreshTokenTtlSeconds: duration(
+      env.REFRESH_TOKEN_TTL,
+      '30d',
+      'REFRESH_TOKEN_TTL',
+      problems,
+    ),
+    // bcrypt's own bounds are 4..31; anything above 15 makes a login take seconds.
+    bcryptCost: integer(env.BCRYPT_COST, 12, 'BCRYPT_COST', problems, 4, 15),
+    rateLimitDefault: rate(
+      env.RATE_LIMIT_DEFAULT,
+      '1000/minute',
+      'RATE_LIMIT_DEFAULT',
+      problems,
+    ),
+    rateLimitData: rate(
+      env.RATE_LIMIT_DATA,
+      '100/day',
+      'RATE_LIMIT_DATA',
+      problems,
+    ),
+    redisUrl: env.REDIS_URL || null,
+    adminUsername: env.ADMIN_USERNAME || null,
+    adminPassword: env.ADMIN_PASSWORD || null,
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    cookieSecure: boolean(
+      env.COOKIE_SECURE,
+      production,
+      'COOKIE_SECURE',
+      problems,
+    ),
+    logLevel: logLevel(env.LOG_LEVEL, problems),
+    bodyLimitBytes: 100 * 1024,
+  };
+
+  if (Boolean(config.adminUsername) !== Boolean(config.adminPassword)) {
+    problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
+  }
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  if (!config.jwtSecret && generatedJwtSecret) {
+    config.jwtSecret = generatedJwtSecret(dataDir);
+  }
+  return Object.freeze(
+    Object.assign(Object.create(AppConfig.prototype) as AppConfig, config),
+  );
+}
+
+function parseDatabaseUrl(
+  value: string | undefined,
+  dataDir: string,
+  problems: string[],
+): DatabaseConfig {
+  if (!value) {
+    return { type: 'sqlite', path: join(dataDir, 'gatehouse.sqlite') };
+  }
+  if (value.startsWith('sqlite:')) {
+    const path = value.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!path) {
+      problems.push(
+        'DATABASE_URL sqlite: needs a file path, e.g. sqlite:data/gatehouse.sqlite',
+      );
+    }
+    return { type: 'sqlite', path: isAbsolute(path) ? path : resolve(path) };
+  }
+  if (/^postgres(ql)?:\/\//.test(value)) {
+    return { type: 'postgres', url: value };
+  }
+  problems.push('DATABASE_URL must start with sqlite: or postgres://');
+  return { type: 'sqlite', path: '' };
+}
+
+function integer(
+  value: string | undefined,
+  fallback: number,
+  name: string,
+  problems: string[],
+  min: number,
+  max: number,
+): number {
+  if (value === undefined || value === '') {
+    return fallback;
+  }
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
+    problems.push(
+      `${name} must be a whole number from ${min} to ${max} (got "${value}")`,
+    );
+    return fallback;
+  }
+  return parsed;
+}
+
+/** `900`, `90s`, `15m`, `12h`, `30d` → seconds. */
+export function parseDuration(value: string): number | null {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(value.trim());
+  if (!match) {
+    return null;
+  }
+  const seconds = Number(match[1]) * DURATION_UNITS[match[2] || 's'];
+  return seconds > 0 ? seconds : null;
+}
+
+function duration(
+  value: string | undefined,
+  fallback: string,
+  name: string,
+  problems: string[],
+): number {
+  const seconds = parseDuration(value || fallback);
+  if (seconds === null) {
+    problems.push(
+      `${name} must be a duration like 900, 15m, 12h or 30d (got "${value}")`,
+    );
+    return parseDuration(fallback) ?? 0;
+  }
+  return seconds;
+}
+
+/** `100/day` → { limit: 100, ttlSeconds: 86400 }. */
+export function parseRate(value: string): RateLimit | null {
+  const match = /^(\d+)\s*\/\s*(second|minute|hour|day)$/.exec(value.trim());
+  if (!match || Number(match[1]) < 1) {
+    return null;
+  }
+  return { limit: Number(match[1]), ttlSeconds: RATE_UNITS[match[2]] };
+}
+
+function rate(
+  value: string | undefined,
+  fallback: string,
+  name: string,
+  problems: string[],
+): RateLimit {
+  const parsed = parseRate(value || fallback);
+  if (!parsed) {
+    problems.push(
+      `${name} must look like N/unit with unit second, minute, hour or day (got "${value}")`,
+    );
+    return parseRate(fallback) as RateLimit;
+  }
+  return parsed;
+}
+
+function boolean(
+  value: string | undefined,
+  fallback: boolean,
+  name: string,
+  problems: string[],
+): boolean {
+  if (value === undefined || value === '') {
+    return fallback;
+  }
+  if (/^(1|true|yes|on)$/i.test(value)) {
+    return true;
+  }
+  if (/^(0|false|no|off)$/i.test(value)) {
+    return false;
+  }
+  problems.push(`${name} must be true or false (got "${value}")`);
+  return fallback;
+}
+
+/** Fastify's trustProxy: true/false, a hop count, or a list of addresses/CIDRs. */
+function trustProxy(value: string | undefined): boolean | string {
+  if (!value || /^(0|false|no|off)$/i.test(value)) {
+    return false;
+  }
+  if (/^(1|true|yes|on)$/i.test(value)) {
+    return true;
+  }
+  return value;
+}
+
+function logLevel(value: string | undefined, problems: string[]): LogLevel {
+  if (!value) {
+    return 'log';
+  }
+  const normalised = value === 'info' ? 'log' : value;
+  if (!(LOG_LEVELS as readonly string[]).includes(normalised)) {
+    problems.push(
+      `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${value}")`,
+    );
+    return 'log';
+  }
+  return normalised as LogLevel;
+}

@@ -1,0 +1,43 @@
+import type { DataSourceOptions } from 'typeorm';
+import type { AppConfig } from '../config/app-config';
+import { RefreshToken } from '../tokens/refresh-token.entity';
+import { RevokedToken } from '../tokens/revoked-token.entity';
+import { User } from '../users/user.entity';
+import { postgresMigrations, sqliteMigrations } from './migrations';
+import { usePostgresUtcTimestamps } from './postgres-utc';
+
+/** Listed explicitly (no globs) so that a build and the TypeORM CLI see the same set. */
+export const ENTITIES = [User, RefreshToken, RevokedToken];
+
+/** The one definition of the connection, used by the app, the tests and `ormconfig.ts`. */
+export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    synchronize: false,
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    logging: ['error' as const],
+  };
+  if (config.database.type === 'postgres') {
+    usePostgresUtcTimestamps();
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.database.url,
+      migrations: postgresMigrations,
+      // gen_random_uuid() is built in from PostgreSQL 13; pgcrypto is a trusted extension.
+      uuidExtension: 'pgcrypto',
+      extra: { max: 10, options: '-c TimeZone=UTC' },
+    };
+  }
+  return {
+    ...common,
+    type: 'sqlite',
+    database: config.database.path,
+    migrations: sqliteMigrations,
+    // WAL lets readers run beside the writer; the busy timeout makes a second writer wait
+    // instead of failing with SQLITE_BUSY ("database is locked").
+    enableWAL: true,
+    busyTimeout: 10_000,
+  };
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AppConfig } from '../config/app-config';
+import type { Role } from '../users/user.entity';
+
+export const ACCESS_TOKEN_TYPE = 'access';
+export const JWT_ALGORITHM = 'HS256';
+/** The `scope` of a token issued to the user themself: everything the user may do. */
+export const FULL_ACCESS_SCOPE = '*';
+
+/** The claims of our access tokens, as the contract lists them. */
+export interface AccessTokenClaims {
+  sub: string;
+  username: string;
+  roles: Role[];
+  scope: string;
+  jti: string;
+  iat: number;
+  exp: number;
+  iss: string;
+  aud: string;
+  typ: typeof ACCESS_TOKEN_TYPE;
+}
+
+export interface IssuedAccessToken {
+  token: string;
+  jti: string;
+  expiresIn: number;
+}
+
+@Injectable()
+export class AccessTokenService {
+  constructor(
+    private readonly jwt: JwtService,
+    private readonly config: AppConfig,
+  ) {}
+
+  /**
+   * `notBefore` is the user's "tokens valid after" instant (ms): `iat` has whole seconds, so a
+   * token issued in the same second as a logout-everywhere is stamped with the next second,
+   * else it would be born revoked.
+   */
+  sign(
+    user: { id: string; username: string; roles: readonly Role[] },
+    scope: string,
+    notBefore: number,
+  ): IssuedAccessToken {
+    const jti = randomUUID();
+    const iat = Math.max(
+      Math.floor(Date.now() / 1000),
+      Math.ceil(notBefore / 1000),
+    );
+    const expiresIn = this.config.accessTokenTtlSeconds;
+    const claims: Omit<AccessTokenClaims, 'iss' | 'aud'> = {
+      sub: user.id,
+      username: user.username,
+      roles: [...user.roles],
+      scope,
+      jti,
+      iat,
+      exp: iat + expiresIn,
+      typ: ACCESS_TOKEN_TYPE,
+    };
+    const token = this.jwt.sign(claims, {
+      algorithm: JWT_ALGORITHM,
+      issuer: this.config.jwtIssuer,
+      audience: this.config.jwtAudience,
+    });
+    return { token, jti, expiresIn };
+  }
+}
+
+/** Checks what a valid signature does not: the claims we rely on are there and of our kind. */
+export function isAccessTokenClaims(
+  payload: unknown,
+): payload is AccessTokenClaims {
+  const claims = payload as Partial<AccessTokenClaims> | null;
+  return (
+    typeof claims === 'object' &&
+    claims !== null &&
+    claims.typ === ACCESS_TOKEN_TYPE &&
+    typeof claims.sub === 'string' &&
+    typeof claims.jti === 'string' &&
+    typeof claims.iat === 'number' &&
+    typeof claims.exp === 'number' &&
+    typeof claims.scope === 'string'
+  );
+}

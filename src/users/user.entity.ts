@@ -1,0 +1,79 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
+
+export const ROLES = ['user', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+@Entity({ name: 'users' })
+export class User {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ type: 'varchar', length: 32, unique: true })
+  username!: string;
+
+  @Column({ type: 'varchar', length: 254, unique: true, nullable: true })
+  email!: string | null;
+
+  @Column({ name: 'first_name', type: 'varchar', length: 100, nullable: true })
+  firstName!: string | null;
+
+  @Column({ name: 'last_name', type: 'varchar', length: 100, nullable: true })
+  lastName!: string | null;
+
+  @Column({
+    name: 'password_hash',
+    type: 'varchar',
+    length: 100,
+    select: false,
+  })
+  passwordHash!: string;
+
+  @Column({ type: 'simple-array' })
+  roles!: Role[];
+
+  @Column({ type: 'boolean', default: false })
+  disabled!: boolean;
+
+  /**
+   * Credentials issued before this instant (epoch milliseconds) are dead are dead (logout everywhere, password change,
+   * disable). Kept on the user row so that the lower module holds the state and the token
+   * module checks it, rather than users calling up into tokens.
+   */
+  @Column({
+    name: 'tokens_valid_after',
+    type: 'bigint',
+    default: 0,
+    transformer: bigintNumber(),
+  })
+  tokensValidAfter!: number;
+
+  /** The one access token (by jti) that survives `tokensValidAfter`: the caller's own, on a password change. */
+  @Column({
+    name: 'tokens_valid_after_exempt_jti',
+    type: 'varchar',
+    length: 36,
+    nullable: true,
+  })
+  tokensValidAfterExemptJti!: string | null;
+
+  @CreateDateColumn({ name: 'created_at' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at' })
+  updatedAt!: Date;
+}
+
+/** PostgreSQL returns bigint as a string; epoch seconds fit a JS number exactly. */
+export function bigintNumber() {
+  return {
+    to: (value: number) => value,
+    from: (value: string | number | null) =>
+      value === null ? value : Number(value),
+  };
+}

@@ -1,0 +1,339 @@
+import {
+  ConflictException,
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { compare } from 'bcrypt';
+import type { Repository } from 'typeorm';
+import { AppConfig } from '../config/app-config';
+import { uniqueViolationColumn } from '../database/unique-violation';
+import { hashPassword, PASSWORD_MAX_BYTES, passwordProblem } from './password';
+import { type Role, User } from './user.entity';
+import { normalizeUsername } from './username';
+
+/** What the hot path needs to know about a user to accept a credential. */
+export interface UserAuthState {
+  readonly id: string;
+  readonly username: string;
+  readonly roles: readonly Role[];
+  readonly disabled: boolean;
+  readonly tokensValidAfter: number;
+  readonly tokensValidAfterExemptJti: string | null;
+}
+
+export interface NewUser {
+  username: string;
+  password: string;
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+  roles?: Role[];
+}
+
+export interface ProfileChanges {
+  email?: string | null;
+  firstName?: string | null;
+  lastName?: string | null;
+}
+
+export interface AdminChanges {
+  roles?: Role[];
+  disabled?: boolean;
+}
+
+const AUTH_STATE_CACHE_SIZE = 50_000;
+/** Bounds how long a change made behind our back (another instance, a manual SQL edit) goes unseen. */
+const AUTH_STATE_TTL_MS = 30_000;
+const AUTH_STATE_COLUMNS = [
+  'id',
+  'username',
+  'roles',
+  'disabled',
+  'tokensValidAfter',
+  'tokensValidAfterExemptJti',
+] as const;
+
+/** Owns the users table: accounts, password checks, and the per-user state credentials depend on. */
+@Injectable()
+export class UsersService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsersService.name);
+  private readonly authStates = new Map<
+    string,
+    { state: UserAuthState; cachedAt: number }
+  >();
+  private timingEqualiserHash?: Promise<string>;
+
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { adminUsername, adminPassword } = this.config;
+    if (adminUsername && adminPassword) {
+      await this.ensureAdmin(adminUsername, adminPassword);
+    }
+  }
+
+  /** 409 when the username or email is taken, whatever its case (both are stored normalised). */
+  async create(input: NewUser): Promise<User> {
+    const username = normalizeUsername(input.username);
+    const email = input.email ? input.email.trim().toLowerCase() : null;
+    // Answer a plain duplicate before paying for bcrypt; the unique indexes settle races.
+    if (await this.users.existsBy({ username })) {
+      throw new ConflictException('username is already taken');
+    }
+    if (email && (await this.users.existsBy({ email }))) {
+      throw new ConflictException('email is already registered');
+    }
+    const passwordHash = await hashPassword(
+      input.password,
+      this.config.bcryptCost,
+    );
+    try {
+      return await this.users.save(
+        this.users.create({
+          username,
+          email,
+          firstName: input.firstName ?? null,
+          lastName: input.lastName ?? null,
+          passwordHash,
+          roles: input.roles ?? ['user'],
+          disabled: false,
+          tokensValidAfter: 0,
+          tokensValidAfterExemptJti: null,
+        }),
+      );
+    } catch (error) {
+      throw conflictOr(error);
+    }
+  }
+
+  findById(id: string): Promise<User | null> {
+    return this.users.findOneBy({ id });
+  }
+
+  async getById(id: string): Promise<User> {
+    const user = await this.findById(id);
+    if (!user) {
+      throw new NotFoundException(`No user with id ${id}`);
+    }
+    return user;
+  }
+
+  /**
+   * The user whose password this is, or null. Unknown users, wrong passwords and disabled
+   * accounts cost the same bcrypt work, so timing does not tell which one it was.
+   */
+  async verifyPassword(
+    username: string,
+    password: string,
+  ): Promise<User | null> {
+    const normalized = normalizeUsername(username);
+    const user =
+      normalized.length <= 32
+        ? await this.findWithHash({ username: normalized })
+        : null;
+    const matches = await compare(
+      password,
+      user?.passwordHash ?? (await this.equaliserHash()),
+    );
+    // bcrypt would compare only the first 72 bytes of a longer password.
+    const tooLong = Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES;
+    if (!user || !matches || tooLong || user.disabled) {
+      return null;
+    }
+    return user;
+  }
+
+  async passwordMatches(id: string, password: string): Promise<boolean> {
+    const user = await this.findWithHash({ id });
+    return !!user && (await compare(password, user.passwordHash));
+  }
+
+  /**
+   * Cached: the bearer, API-key and session paths ask on every request. Every change made
+   * through this service drops the entry, so this instance never serves a stale state.
+   */
+  async getAuthState(id: string): Promise<UserAuthState | null> {
+    const cached = this.authStates.get(id);
+    const now = Date.now();
+    if (cached && now - cached.cachedAt < AUTH_STATE_TTL_MS) {
+      return cached.state;
+    }
+    const user = await this.users.findOne({
+      where: { id },
+      select: [...AUTH_STATE_COLUMNS],
+    });
+    if (!user) {
+      this.authStates.delete(id);
+      return null;
+    }
+    const state: UserAuthState = Object.freeze({
+      id: user.id,
+      username: user.username,
+      roles: Object.freeze([...user.roles]),
+      disabled: user.disabled,
+      tokensValidAfter: user.tokensValidAfter,
+      tokensValidAfterExemptJti: user.tokensValidAfterExemptJti,
+    });
+    this.authStates.delete(id);
+    this.authStates.set(id, { state, cachedAt: now });
+    if (this.authStates.size > AUTH_STATE_CACHE_SIZE) {
+      this.authStates.delete(this.authStates.keys().next().value as string);
+    }
+    return state;
+  }
+
+  /**
+   * Every credential the user holds that was issued before now stops working (access tokens by
+   * `iat`, refresh tokens and sessions by creation time); `exemptJti` keeps the caller's own
+   * access token alive.
+   */
+  async revokeCredentialsIssuedBefore(
+    id: string,
+    now: number,
+    exemptJti: string | null = null,
+  ): Promise<void> {
+    await this.users.update(
+      { id },
+      { tokensValidAfter: now, tokensValidAfterExemptJti: exemptJti },
+    );
+    this.authStates.delete(id);
+  }
+
+  async updateProfile(id: string, changes: ProfileChanges): Promise<User> {
+    const user = await this.getById(id);
+    if (changes.email !== undefined) {
+      user.email = changes.email ? changes.email.trim().toLowerCase() : null;
+      const owner = user.email
+        ? await this.users.findOneBy({ email: user.email })
+        : null;
+      if (owner && owner.id !== id) {
+        throw new ConflictException('email is already registered');
+      }
+    }
+    if (changes.firstName !== undefined) {
+      user.firstName = changes.firstName;
+    }
+    if (changes.lastName !== undefined) {
+      user.lastName = changes.lastName;
+    }
+    try {
+      return await this.users.save(user);
+    } catch (error) {
+      throw conflictOr(error);
+    }
+  }
+
+  async setPassword(id: string, password: string): Promise<void> {
+    const passwordHash = await hashPassword(password, this.config.bcryptCost);
+    await this.users.update({ id }, { passwordHash });
+    this.authStates.delete(id);
+  }
+
+  async list(
+    page: number,
+    limit: number,
+  ): Promise<{ items: User[]; total: number }> {
+    const [items, total] = await this.users.findAndCount({
+      order: { createdAt: 'ASC', id: 'ASC' },
+      skip: (page - 1) * limit,
+      take: limit,
+    });
+    return { items, total };
+  }
+
+  /** Disabling also kills every credential issued so far: re-enabling does not revive them. */
+  async applyAdminChanges(id: string, changes: AdminChanges): Promise<User> {
+    const user = await this.getById(id);
+    if (changes.roles !== undefined) {
+      user.roles = [...new Set<Role>(['user', ...changes.roles])];
+    }
+    if (changes.disabled !== undefined) {
+      if (changes.disabled && !user.disabled) {
+        user.tokensValidAfter = Date.now();
+        user.tokensValidAfterExemptJti = null;
+      }
+      user.disabled = changes.disabled;
+    }
+    const saved = await this.users.save(user);
+    this.authStates.delete(id);
+    return saved;
+  }
+
+  async delete(id: string): Promise<void> {
+    const result = await this.users.delete({ id });
+    this.authStates.delete(id);
+    if (!result.affected) {
+      throw new NotFoundException(`No user with id ${id}`);
+    }
+  }
+
+  count(): Promise<number> {
+    return this.users.count();
+  }
+
+  /** ADMIN_USERNAME / ADMIN_PASSWORD: create that admin, or promote the existing account. */
+  private async ensureAdmin(
+    rawUsername: string,
+    password: string,
+  ): Promise<void> {
+    const username = normalizeUsername(rawUsername);
+    const existing = await this.users.findOneBy({ username });
+    if (existing) {
+      if (!existing.roles.includes('admin')) {
+        await this.applyAdminChanges(existing.id, {
+          roles: [...existing.roles, 'admin'],
+        });
+        this.logger.log({ msg: 'promoted the configured admin', username });
+      }
+      return;
+    }
+    const problem = passwordProblem(password);
+    if (problem) {
+      throw new Error(`ADMIN_PASSWORD ${problem}`);
+    }
+    try {
+      await this.create({ username, password, roles: ['user', 'admin'] });
+      this.logger.log({ msg: 'created the configured admin', username });
+    } catch (error) {
+      // Another instance starting at the same moment created it first.
+      if (!(error instanceof ConflictException)) {
+        throw error;
+      }
+    }
+  }
+
+  private findWithHash(
+    where: { id: string } | { username: string },
+  ): Promise<User | null> {
+    return this.users
+      .createQueryBuilder('user')
+      .addSelect('user.passwordHash')
+      .where(where)
+      .getOne();
+  }
+
+  private equaliserHash(): Promise<string> {
+    this.timingEqualiserHash ??= hashPassword(
+      'timing equaliser for unknown users',
+      this.config.bcryptCost,
+    );
+    return this.timingEqualiserHash;
+  }
+}
+
+function conflictOr(error: unknown): unknown {
+  const column = uniqueViolationColumn(error);
+  if (column === 'username') {
+    return new ConflictException('username is already taken');
+  }
+  if (column === 'email') {
+    return new ConflictException('email is already registered');
+  }
+  return error;
+}

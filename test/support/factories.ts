@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import type TestAgent from 'supertest/lib/agent';
+
+export interface RegisteredUser {
+  id: string;
+  username: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+let counter = 0;
+
+export function uniqueUsername(prefix = 'user'): string {
+  counter += 1;
+  return `${prefix}${counter}_${randomBytes(3).toString('hex')}`;
+}
+
+/** Registers through the API (no back doors), asserting it worked. */
+export async function registerUser(
+  http: TestAgent,
+  overrides: {
+    username?: string;
+    password?: string;
+    email?: string;
+    first_name?: string;
+    last_name?: string;
+  } = {},
+): Promise<RegisteredUser> {
+  const body = {
+    username: uniqueUsername(),
+    password: 'correct horse 1',
+    ...overrides,
+  };
+  const response = await http.post('/api/register').send(body);
+  if (response.status !== 201) {
+    throw new Error(
+      `register failed: ${response.status} ${JSON.stringify(response.body)}`,
+    );
+  }
+  return {
+    id: response.body.user.id,
+    username: response.body.user.username,
+    password: body.password,
+    accessToken: response.body.access_token,
+    refreshToken: response.body.refresh_token,
+  };
+}
+
+export async function loginAs(
+  http: TestAgent,
+  username: string,
+  password: string,
+): Promise<{ accessToken: string; refreshToken: string }> {
+  const response = await http.post('/api/login').send({ username, password });
+  if (response.status !== 200) {
+    throw new Error(
+      `login failed: ${response.status} ${JSON.stringify(response.body)}`,
+    );
+  }
+  return {
+    accessToken: response.body.access_token,
+    refreshToken: response.body.refresh_token,
+  };
+}
