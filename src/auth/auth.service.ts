@@ -11,6 +11,7 @@ import {
 } from '../tokens/access-token.service';
 import { RefreshTokensService } from '../tokens/refresh-tokens.service';
 import { RevocationService } from '../tokens/revocation.service';
+import { isIssuedBefore } from '../users/credential-epoch';
 import { toUserResponse } from '../users/dto/user.response';
 import type { Role } from '../users/user.entity';
 import { type NewUser, UsersService } from '../users/users.service';
@@ -55,24 +56,32 @@ export class AuthService {
       'Invalid, expired or already used refresh token',
       [challengeFor('jwt', true)],
     );
-    const rotation = await this.refreshTokens.rotate(token);
-    if (rotation.outcome === 'reused') {
+    const spend = await this.refreshTokens.spend(token);
+    if (spend.outcome === 'reused') {
       this.logger.warn({
         msg: 'refresh token reused: family revoked',
-        user_id: rotation.userId,
-        family_id: rotation.familyId,
+        user_id: spend.userId,
+        family_id: spend.familyId,
       });
     }
-    if (rotation.outcome !== 'rotated') {
+    if (spend.outcome !== 'spent') {
       throw rejected;
     }
-    const state = await this.users.getAuthState(rotation.userId);
+    const spent = spend.token;
+    const state = await this.users.getAuthState(spent.userId);
     if (
       !state ||
       state.disabled ||
-      rotation.createdAt.getTime() < state.tokensValidAfter
+      isIssuedBefore(spent.issuedAt, state.tokensValidAfter)
     ) {
-      await this.refreshTokens.revokeFamily(rotation.familyId);
+      await this.refreshTokens.revokeFamily(spent.familyId);
+      throw rejected;
+    }
+    const successor = await this.refreshTokens.issueSuccessor(
+      spent,
+      state.tokensValidAfter,
+    );
+    if (!successor) {
       throw rejected;
     }
     const access = this.accessTokens.sign(
@@ -80,7 +89,7 @@ export class AuthService {
       FULL_ACCESS_SCOPE,
       state.tokensValidAfter,
     );
-    return pair(access.token, rotation.token, access.expiresIn);
+    return pair(access.token, successor, access.expiresIn);
   }
 
   /** Revokes this access token and, when given and the caller's, that refresh token's family. */
@@ -100,7 +109,7 @@ export class AuthService {
   }
 
   async logoutEverywhere(userId: string): Promise<void> {
-    await this.users.revokeCredentialsIssuedBefore(userId, Date.now());
+    await this.users.revokeAllCredentials(userId);
     await this.refreshTokens.revokeAllOf(userId);
   }
 
@@ -120,7 +129,7 @@ export class AuthService {
     }
     await this.users.setPassword(user.id, newPassword);
     const keep = user.scheme === 'jwt' ? user.credentialId : null;
-    await this.users.revokeCredentialsIssuedBefore(user.id, Date.now(), keep);
+    await this.users.revokeAllCredentials(user.id, keep);
     await this.refreshTokens.revokeAllOf(user.id);
   }
 
@@ -135,7 +144,10 @@ export class AuthService {
       FULL_ACCESS_SCOPE,
       user.tokensValidAfter,
     );
-    const refreshToken = await this.refreshTokens.issue(user.id);
+    const refreshToken = await this.refreshTokens.issue(
+      user.id,
+      user.tokensValidAfter,
+    );
     return pair(access.token, refreshToken, access.expiresIn);
   }
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
+import { accessTokenIssuedAt } from '../users/credential-epoch';
 import type { Role } from '../users/user.entity';
 
 export const ACCESS_TOKEN_TYPE = 'access';
@@ -36,21 +37,14 @@ export class AccessTokenService {
     private readonly config: AppConfig,
   ) {}
 
-  /**
-   * `notBefore` is the user's "tokens valid after" instant (ms): `iat` has whole seconds, so a
-   * token issued in the same second as a logout-everywhere is stamped with the next second,
-   * else it would be born revoked.
-   */
+  /** `tokensValidAfter` is the user's cut-off: the token is stamped strictly after it. */
   sign(
     user: { id: string; username: string; roles: readonly Role[] },
     scope: string,
-    notBefore: number,
+    tokensValidAfter: number,
   ): IssuedAccessToken {
     const jti = randomUUID();
-    const iat = Math.max(
-      Math.floor(Date.now() / 1000),
-      Math.ceil(notBefore / 1000),
-    );
+    const iat = accessTokenIssuedAt(tokensValidAfter);
     const expiresIn = this.config.accessTokenTtlSeconds;
     const claims: Omit<AccessTokenClaims, 'iss' | 'aud'> = {
       sub: user.id,

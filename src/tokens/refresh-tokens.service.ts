@@ -1,25 +1,36 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, LessThan, type Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { credentialIssuedAt } from '../users/credential-epoch';
 import { RefreshToken } from './refresh-token.entity';
 
-export type RotationResult =
-  | {
-      outcome: 'rotated';
-      userId: string;
-      familyId: string;
-      createdAt: Date;
-      token: string;
-    }
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+export type SpendResult =
+  | { outcome: 'spent'; token: SpentRefreshToken }
   | { outcome: 'invalid' }
   | { outcome: 'reused'; userId: string; familyId: string };
 
+export interface SpentRefreshToken {
+  id: string;
+  userId: string;
+  familyId: string;
+  /** Its issue instant (ms), to compare with the user's "credentials valid after". */
+  issuedAt: number;
+}
+
 /** Opaque, single-use refresh tokens: stored as hashes, rotated on use, revoked by family. */
 @Injectable()
-export class RefreshTokensService {
+export class RefreshTokensService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RefreshTokensService.name);
+  private pruneTimer?: NodeJS.Timeout;
 
   constructor(
     @InjectRepository(RefreshToken)
@@ -27,55 +38,96 @@ export class RefreshTokensService {
     private readonly config: AppConfig,
   ) {}
 
-  /** A new token; a new family unless it continues one. */
+  onModuleInit(): void {
+    this.pruneTimer = setInterval(() => {
+      this.pruneExpired().catch((error: unknown) =>
+        this.logger.warn({
+          msg: 'pruning expired refresh tokens failed',
+          error: error instanceof Error ? error.message : 'unknown',
+        }),
+      );
+    }, PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.pruneTimer);
+  }
+
+  /** A new token, issued strictly after the user's cut-off; a new family unless it continues one. */
   async issue(
     userId: string,
+    tokensValidAfter: number,
     familyId: string = randomUUID(),
   ): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    const now = Date.now();
+    const issuedAt = credentialIssuedAt(tokensValidAfter);
     await this.refreshTokens.insert({
       userId,
       familyId,
       tokenHash: hashToken(token),
-      expiresAt: new Date(now + this.config.refreshTokenTtlSeconds * 1000),
+      expiresAt: new Date(issuedAt + this.config.refreshTokenTtlSeconds * 1000),
       usedAt: null,
       revokedAt: null,
-      createdAt: new Date(now),
+      createdAt: new Date(issuedAt),
     });
     return token;
   }
 
   /**
-   * Spends `token` and issues its successor. A token presented a second time means it was
-   * copied: the whole family (the thief's and the owner's newest token alike) is revoked.
-   * Marking it used is one conditional UPDATE, so of two concurrent uses exactly one wins.
+   * Marks `token` used. A token presented a second time means it was copied: the whole family
+   * (the thief's and the owner's newest token alike) is revoked. Marking it used is one
+   * conditional UPDATE, so of two concurrent uses exactly one wins.
    */
-  async rotate(token: string): Promise<RotationResult> {
+  async spend(token: string): Promise<SpendResult> {
     const row = await this.findByToken(token);
     if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) {
       return { outcome: 'invalid' };
     }
-    if (row.usedAt) {
-      await this.revokeFamily(row.familyId);
-      return { outcome: 'reused', userId: row.userId, familyId: row.familyId };
-    }
-    const spent = await this.refreshTokens.update(
-      { id: row.id, usedAt: IsNull() },
-      { usedAt: new Date() },
-    );
+    const spent = row.usedAt
+      ? { affected: 0 }
+      : await this.refreshTokens.update(
+          { id: row.id, usedAt: IsNull() },
+          { usedAt: new Date() },
+        );
     if (!spent.affected) {
       await this.revokeFamily(row.familyId);
       return { outcome: 'reused', userId: row.userId, familyId: row.familyId };
     }
-    const successor = await this.issue(row.userId, row.familyId);
     return {
-      outcome: 'rotated',
-      userId: row.userId,
-      familyId: row.familyId,
-      createdAt: row.createdAt,
-      token: successor,
+      outcome: 'spent',
+      token: {
+        id: row.id,
+        userId: row.userId,
+        familyId: row.familyId,
+        issuedAt: row.createdAt.getTime(),
+      },
     };
+  }
+
+  /**
+   * The successor of a spent token, or null when the family was revoked meanwhile: a replay
+   * racing this rotation may revoke the family between the spend and this insert, and the
+   * successor must not outlive that.
+   */
+  async issueSuccessor(
+    spent: SpentRefreshToken,
+    tokensValidAfter: number,
+  ): Promise<string | null> {
+    const successor = await this.issue(
+      spent.userId,
+      tokensValidAfter,
+      spent.familyId,
+    );
+    const after = await this.refreshTokens.findOne({
+      where: { id: spent.id },
+      select: ['id', 'revokedAt'],
+    });
+    if (!after || after.revokedAt) {
+      await this.revokeFamily(spent.familyId);
+      return null;
+    }
+    return successor;
   }
 
   /** The family `token` belongs to, if it is the user's; used by logout. */

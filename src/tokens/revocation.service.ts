@@ -33,7 +33,7 @@ export class RevocationService implements OnModuleInit, OnModuleDestroy {
       this.prune().catch((error: unknown) =>
         this.logger.warn({
           msg: 'pruning the token blacklist failed',
-          error: String(error),
+          error: error instanceof Error ? error.message : 'unknown',
         }),
       );
     }, PRUNE_INTERVAL_MS);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   ConflictException,
   Injectable,
@@ -10,6 +11,7 @@ import { compare } from 'bcrypt';
 import type { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { uniqueViolationColumn } from '../database/unique-violation';
+import { nextTokensValidAfter } from './credential-epoch';
 import { hashPassword, PASSWORD_MAX_BYTES, passwordProblem } from './password';
 import { type Role, User } from './user.entity';
 import { normalizeUsername } from './username';
@@ -56,7 +58,12 @@ const AUTH_STATE_COLUMNS = [
   'tokensValidAfterExemptJti',
 ] as const;
 
-/** Owns the users table: accounts, password checks, and the per-user state credentials depend on. */
+/**
+ * Owns the users table: accounts, password checks, and the per-user state credentials depend on.
+ * Writes are single statements (insert/update), never `save()`: TypeORM's SQLite driver shares
+ * one connection, so concurrent implicit transactions would interleave and one request's
+ * rollback could undo another's insert.
+ */
 @Injectable()
 export class UsersService implements OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
@@ -93,23 +100,24 @@ export class UsersService implements OnApplicationBootstrap {
       input.password,
       this.config.bcryptCost,
     );
+    const id = randomUUID();
     try {
-      return await this.users.save(
-        this.users.create({
-          username,
-          email,
-          firstName: input.firstName ?? null,
-          lastName: input.lastName ?? null,
-          passwordHash,
-          roles: input.roles ?? ['user'],
-          disabled: false,
-          tokensValidAfter: 0,
-          tokensValidAfterExemptJti: null,
-        }),
-      );
+      await this.users.insert({
+        id,
+        username,
+        email,
+        firstName: input.firstName ?? null,
+        lastName: input.lastName ?? null,
+        passwordHash,
+        roles: input.roles ?? ['user'],
+        disabled: false,
+        tokensValidAfter: 0,
+        tokensValidAfterExemptJti: null,
+      });
     } catch (error) {
       throw conflictOr(error);
     }
+    return this.getById(id);
   }
 
   findById(id: string): Promise<User | null> {
@@ -189,44 +197,56 @@ export class UsersService implements OnApplicationBootstrap {
   }
 
   /**
-   * Every credential the user holds that was issued before now stops working (access tokens by
-   * `iat`, refresh tokens and sessions by creation time); `exemptJti` keeps the caller's own
-   * access token alive.
+   * Every credential the user holds stops working (access tokens by `iat`, refresh tokens and
+   * sessions by their issue time); `exemptJti` keeps the caller's own access token alive.
    */
-  async revokeCredentialsIssuedBefore(
+  async revokeAllCredentials(
     id: string,
-    now: number,
     exemptJti: string | null = null,
   ): Promise<void> {
+    const current = await this.users.findOne({
+      where: { id },
+      select: ['id', 'tokensValidAfter'],
+    });
+    if (!current) {
+      return;
+    }
     await this.users.update(
       { id },
-      { tokensValidAfter: now, tokensValidAfterExemptJti: exemptJti },
+      {
+        tokensValidAfter: nextTokensValidAfter(current.tokensValidAfter),
+        tokensValidAfterExemptJti: exemptJti,
+      },
     );
     this.authStates.delete(id);
   }
 
   async updateProfile(id: string, changes: ProfileChanges): Promise<User> {
-    const user = await this.getById(id);
+    const patch: Partial<User> = {};
     if (changes.email !== undefined) {
-      user.email = changes.email ? changes.email.trim().toLowerCase() : null;
-      const owner = user.email
-        ? await this.users.findOneBy({ email: user.email })
+      patch.email = changes.email ? changes.email.trim().toLowerCase() : null;
+      const owner = patch.email
+        ? await this.users.findOneBy({ email: patch.email })
         : null;
       if (owner && owner.id !== id) {
         throw new ConflictException('email is already registered');
       }
     }
     if (changes.firstName !== undefined) {
-      user.firstName = changes.firstName;
+      patch.firstName = changes.firstName;
     }
     if (changes.lastName !== undefined) {
-      user.lastName = changes.lastName;
+      patch.lastName = changes.lastName;
     }
-    try {
-      return await this.users.save(user);
-    } catch (error) {
-      throw conflictOr(error);
+    await this.getById(id);
+    if (Object.keys(patch).length > 0) {
+      try {
+        await this.users.update({ id }, patch);
+      } catch (error) {
+        throw conflictOr(error);
+      }
     }
+    return this.getById(id);
   }
 
   async setPassword(id: string, password: string): Promise<void> {
@@ -250,19 +270,22 @@ export class UsersService implements OnApplicationBootstrap {
   /** Disabling also kills every credential issued so far: re-enabling does not revive them. */
   async applyAdminChanges(id: string, changes: AdminChanges): Promise<User> {
     const user = await this.getById(id);
+    const patch: Partial<User> = {};
     if (changes.roles !== undefined) {
-      user.roles = [...new Set<Role>(['user', ...changes.roles])];
+      patch.roles = [...new Set<Role>(['user', ...changes.roles])];
     }
     if (changes.disabled !== undefined) {
       if (changes.disabled && !user.disabled) {
-        user.tokensValidAfter = Date.now();
-        user.tokensValidAfterExemptJti = null;
+        patch.tokensValidAfter = nextTokensValidAfter(user.tokensValidAfter);
+        patch.tokensValidAfterExemptJti = null;
       }
-      user.disabled = changes.disabled;
+      patch.disabled = changes.disabled;
     }
-    const saved = await this.users.save(user);
-    this.authStates.delete(id);
-    return saved;
+    if (Object.keys(patch).length > 0) {
+      await this.users.update({ id }, patch);
+      this.authStates.delete(id);
+    }
+    return this.getById(id);
   }
 
   async delete(id: string): Promise<void> {

@@ -8,6 +8,7 @@ import {
   JWT_ALGORITHM,
 } from '../../tokens/access-token.service';
 import { RevocationService } from '../../tokens/revocation.service';
+import { isIssuedBefore } from '../../users/credential-epoch';
 import { UsersService } from '../../users/users.service';
 import type { AuthenticatedUser } from '../authenticated-user';
 
@@ -46,7 +47,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       return null;
     }
     if (
-      payload.iat * 1000 < state.tokensValidAfter &&
+      isIssuedBefore(payload.iat * 1000, state.tokensValidAfter) &&
       payload.jti !== state.tokensValidAfterExemptJti
     ) {
       return null;
