@@ -45,9 +45,21 @@ export async function configureApp(
   });
 
   const fastify = app.getHttpAdapter().getInstance();
+  // Fastify parses text/plain by default; the contract takes JSON and forms only (else 415).
+  fastify.removeContentTypeParser('text/plain');
   const requestLogger = new Logger('HTTP');
+  // On SIGTERM, in-flight requests finish; their answers close the connection, or a client's
+  // keep-alive socket would hold the shutdown up to the keep-alive timeout.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   fastify.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+    if (closing) {
+      void reply.header('connection', 'close');
+    }
   });
   fastify.addHook('onResponse', async (request, reply) => {
     requestLogger.log({

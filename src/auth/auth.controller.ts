@@ -7,7 +7,8 @@ import {
   Post,
 } from '@nestjs/common';
 import {
-  ApiBasicAuth,
+  ApiHeader,
+  ApiSecurity,
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -54,7 +55,14 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @ApiBasicAuth('basic')
+  // Basic is one way to send the credentials, not a requirement: {} makes it optional.
+  @ApiSecurity('basic')
+  @ApiSecurity({})
+  @ApiHeader({
+    name: 'authorization',
+    required: false,
+    description: 'Basic base64(username:password), instead of a body',
+  })
   @ApiBody({
     type: LoginDto,
     required: false,
@@ -76,8 +84,9 @@ export class AuthController {
         'Authorization must be Basic base64(username:password)',
       );
     }
-    const username = fromHeader?.username ?? dto.username;
-    const password = fromHeader?.password ?? dto.password;
+    // @IsOptional lets null through as well as undefined: both mean "not sent".
+    const username = fromHeader?.username ?? dto.username ?? undefined;
+    const password = fromHeader?.password ?? dto.password ?? undefined;
     if (username === undefined || password === undefined) {
       const missing = [
         username === undefined && 'username',
