@@ -1,0 +1,161 @@
+import { type ExecutionContext, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import passport from 'passport';
+import { Strategy } from 'passport-strategy';
+import { UnauthorizedWithChallengeException } from '../../common/http/unauthorized-with-challenge.exception';
+import type { AuthScheme } from '../auth-schemes';
+import type { AuthenticatedUser } from '../authenticated-user';
+import { Auth } from '../decorators/auth.decorator';
+import { AuthenticationGuard } from './authentication.guard';
+
+/** A stand-in strategy: accepts exactly the credential value 'good-<userId>'. */
+class FakeStrategy extends Strategy {
+  constructor(
+    private readonly scheme: AuthScheme,
+    private readonly read: (request: FakeRequest) => string | undefined,
+  ) {
+    super();
+  }
+
+  override authenticate(request: unknown): void {
+    const value = this.read(request as FakeRequest) ?? '';
+    const match = /^good-(\w+)$/.exec(value);
+    if (!match) {
+      return this.fail(401);
+    }
+    const user: AuthenticatedUser = {
+      id: match[1],
+      username: match[1],
+      roles: ['user'],
+      scopes: null,
+      scheme: this.scheme,
+      credentialId: null,
+      expiresAt: null,
+    };
+    this.success(user);
+  }
+}
+
+interface FakeRequest {
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  cookies: Record<string, string>;
+  user?: AuthenticatedUser;
+}
+
+passport.use(
+  'jwt',
+  new FakeStrategy('jwt', (r) => r.headers.authorization?.slice(7)),
+);
+passport.use(
+  'basic',
+  new FakeStrategy('basic', (r) => r.headers.authorization?.slice(6)),
+);
+passport.use(
+  'api-key',
+  new FakeStrategy('api-key', (r) => r.headers['x-api-key'] ?? r.query.api_key),
+);
+
+class Routes {
+  @Auth('jwt', 'api-key') both() {}
+  @Auth('jwt') jwtOnly() {}
+}
+
+function contextFor(
+  handler: keyof Routes,
+  request: Partial<FakeRequest>,
+): { context: ExecutionContext; request: FakeRequest } {
+  const full: FakeRequest = {
+    headers: {},
+    query: {},
+    cookies: {},
+    ...request,
+  };
+  const context = {
+    getHandler: () => Routes.prototype[handler],
+    getClass: () => Routes,
+    switchToHttp: () => ({
+      getRequest: () => full,
+      getResponse: () => ({}),
+    }),
+  } as unknown as ExecutionContext;
+  return { context, request: full };
+}
+
+async function rejection(
+  promise: Promise<unknown>,
+): Promise<UnauthorizedWithChallengeException> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof UnauthorizedWithChallengeException) {
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected a 401');
+}
+
+describe(AuthenticationGuard.name, () => {
+  const guard = new AuthenticationGuard(new Reflector());
+
+  it('lets through one valid credential of an accepted scheme and attaches the user', async () => {
+    const { context, request } = contextFor('both', {
+      headers: { 'x-api-key': 'good-ann' },
+    });
+    await expect(guard.canActivate(context)).resolves.toBe(true);
+    expect(request.user).toMatchObject({ id: 'ann', scheme: 'api-key' });
+  });
+
+  it('challenges for every accepted scheme when nothing is presented', async () => {
+    const error = await rejection(
+      guard.canActivate(contextFor('both', {}).context),
+    );
+    expect(error).toBeInstanceOf(UnauthorizedException);
+    expect(error.challenges).toEqual([
+      'Bearer realm="gatehouse"',
+      'ApiKey header="X-API-Key"',
+    ]);
+  });
+
+  it('refuses an invalid credential even when a valid one of another scheme is there', async () => {
+    const { context } = contextFor('both', {
+      headers: { authorization: 'Bearer forged', 'x-api-key': 'good-ann' },
+    });
+    const error = await rejection(guard.canActivate(context));
+    expect(error.message).toBe('Invalid, expired or revoked access token');
+    expect(error.challenges[0]).toContain('error="invalid_token"');
+  });
+
+  it('refuses a credential of a scheme the route does not accept', async () => {
+    const { context } = contextFor('jwtOnly', {
+      query: { api_key: 'good-ann' },
+    });
+    const error = await rejection(guard.canActivate(context));
+    expect(error.message).toBe('This route accepts only: jwt');
+  });
+
+  it('refuses an Authorization scheme it does not speak', async () => {
+    const { context } = contextFor('jwtOnly', {
+      headers: { authorization: 'Digest good-ann' },
+    });
+    await rejection(guard.canActivate(context));
+  });
+
+  it('refuses two valid credentials of different users', async () => {
+    const { context } = contextFor('both', {
+      headers: { authorization: 'Bearer good-ann', 'x-api-key': 'good-bob' },
+    });
+    const error = await rejection(guard.canActivate(context));
+    expect(error.message).toMatch(/different users/);
+  });
+
+  it('ignores a session cookie on a route that does not accept sessions', async () => {
+    const { context, request } = contextFor('jwtOnly', {
+      headers: { authorization: 'Bearer good-ann' },
+      cookies: { sid: 'whatever' },
+    });
+    await expect(guard.canActivate(context)).resolves.toBe(true);
+    expect(request.user?.id).toBe('ann');
+  });
+});

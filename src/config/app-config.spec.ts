@@ -1,0 +1,134 @@
+import {
+  ConfigError,
+  loadConfig,
+  parseDuration,
+  parseRate,
+} from './app-config';
+
+const strongSecret = 'x'.repeat(32);
+
+describe(loadConfig.name, () => {
+  it('starts with nothing set: port 3000, SQLite under data/, cost 12, 15m/30d', () => {
+    const config = loadConfig({}, () => 'generated-secret-generated-secret!!');
+    expect(config.port).toBe(3000);
+    expect(config.database).toEqual({
+      type: 'sqlite',
+      path: expect.stringMatching(/data\/gatehouse\.sqlite$/),
+    });
+    expect(config.bcryptCost).toBe(12);
+    expect(config.accessTokenTtlSeconds).toBe(900);
+    expect(config.refreshTokenTtlSeconds).toBe(30 * 86400);
+    expect(config.rateLimitData).toEqual({ limit: 100, ttlSeconds: 86400 });
+    expect(config.jwtSecret).toBe('generated-secret-generated-secret!!');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('passes DATA_DIR to the secret generator only when JWT_SECRET is unset', () => {
+    const generator = jest.fn(() => 'g'.repeat(40));
+    expect(loadConfig({ DATA_DIR: '/tmp/x' }, generator).jwtSecret).toBe(
+      'g'.repeat(40),
+    );
+    expect(generator).toHaveBeenCalledWith('/tmp/x');
+    generator.mockClear();
+    const config = loadConfig({ JWT_SECRET: strongSecret }, generator);
+    expect(config.jwtSecret).toBe(strongSecret);
+    expect(generator).not.toHaveBeenCalled();
+  });
+
+  it('refuses to start in production without a JWT_SECRET, saying how to make one', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /JWT_SECRET is required when NODE_ENV=production/,
+    );
+  });
+
+  it('refuses a JWT_SECRET under 32 bytes, in production or not', () => {
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' }),
+    ).toThrow(/at least 32 bytes/);
+    expect(() => loadConfig({ JWT_SECRET: 'short' })).toThrow(
+      /at least 32 bytes/,
+    );
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: strongSecret })
+        .production,
+    ).toBe(true);
+  });
+
+  it('lists every bad variable in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        PORT: 'abc',
+        BCRYPT_COST: '3',
+        ACCESS_TOKEN_TTL: 'forever',
+        RATE_LIMIT_DATA: '100/fortnight',
+        DATABASE_URL: 'mysql://x',
+        LOG_LEVEL: 'loud',
+        ADMIN_USERNAME: 'root',
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const name of [
+      'PORT',
+      'BCRYPT_COST',
+      'ACCESS_TOKEN_TTL',
+      'RATE_LIMIT_DATA',
+      'DATABASE_URL',
+      'LOG_LEVEL',
+      'ADMIN_PASSWORD',
+    ]) {
+      expect(problems).toContain(name);
+    }
+  });
+
+  it('reads sqlite: and postgres:// database URLs', () => {
+    expect(
+      loadConfig({ DATABASE_URL: 'sqlite:/var/lib/gh.sqlite' }, () => '')
+        .database,
+    ).toEqual({ type: 'sqlite', path: '/var/lib/gh.sqlite' });
+    expect(
+      loadConfig({ DATABASE_URL: 'postgres://u@h/db' }, () => '').database,
+    ).toEqual({ type: 'postgres', url: 'postgres://u@h/db' });
+  });
+
+  it('makes cookies Secure by default in production only', () => {
+    expect(loadConfig({}, () => '').cookieSecure).toBe(false);
+    expect(
+      loadConfig({ NODE_ENV: 'production', JWT_SECRET: strongSecret })
+        .cookieSecure,
+    ).toBe(true);
+    expect(loadConfig({ COOKIE_SECURE: 'true' }, () => '').cookieSecure).toBe(
+      true,
+    );
+  });
+});
+
+describe(parseDuration.name, () => {
+  it.each([
+    ['900', 900],
+    ['90s', 90],
+    ['15m', 900],
+    ['12h', 43200],
+    ['30d', 2592000],
+  ])('reads %s as %d seconds', (text, seconds) => {
+    expect(parseDuration(text)).toBe(seconds);
+  });
+
+  it.each(['', '0', '-5m', '1w', '15 minutes'])('rejects %p', (text) => {
+    expect(parseDuration(text)).toBeNull();
+  });
+});
+
+describe(parseRate.name, () => {
+  it('reads N/unit', () => {
+    expect(parseRate('1000/minute')).toEqual({ limit: 1000, ttlSeconds: 60 });
+    expect(parseRate('5 / second')).toEqual({ limit: 5, ttlSeconds: 1 });
+  });
+
+  it.each(['0/day', '100', '100/week', 'ten/day'])('rejects %p', (text) => {
+    expect(parseRate(text)).toBeNull();
+  });
+});
