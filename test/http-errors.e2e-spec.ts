@@ -1,0 +1,317 @@
+import { DataSource } from 'typeorm';
+import { createTestApp, type TestApp } from './support/app';
+import { registerUser, uniqueUsername } from './support/factories';
+import { bearer } from './support/http';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Nest's error shape and nothing else: no stack, no internals. */
+function expectErrorBody(
+  response: { body: unknown; text: string; headers: Record<string, string> },
+  statusCode: number,
+  error: string,
+): void {
+  expect(response.headers['content-type']).toMatch(/^application\/json/);
+  expect(response.body).toEqual({
+    statusCode,
+    error,
+    message: expect.any(String),
+  });
+  expect((response.body as { message: string }).message).not.toBe('');
+  expect(response.text).not.toMatch(/\bat \S+ \(|node_modules|stack/i);
+}
+
+interface OpenApiOperation {
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string; required?: boolean }[];
+}
+
+describe('HTTP behaviour shared by every route', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  describe('error responses', () => {
+    it('answers malformed JSON with a 400 in Nest shape and no stack trace', async () => {
+      const response = await t.http
+        .post('/api/login')
+        .set('Content-Type', 'application/json')
+        .send('{"username": "alice", "password": ')
+        .expect(400);
+      expectErrorBody(response, 400, 'Bad Request');
+    });
+
+    it('answers a body over 100 kB with a JSON 413 and creates no account', async () => {
+      const username = uniqueUsername();
+      const response = await t.http
+        .post('/api/register')
+        .send({
+          username,
+          password: 'correct horse 1',
+          first_name: 'x'.repeat(200 * 1024),
+        })
+        .expect(413);
+      expectErrorBody(response, 413, 'Payload Too Large');
+      await t.http
+        .post('/api/login')
+        .send({ username, password: 'correct horse 1' })
+        .expect(401);
+    });
+
+    it.each(['text/plain', 'application/xml'])(
+      'answers a body of type %s on /api/register with a JSON 415',
+      async (contentType) => {
+        const username = uniqueUsername();
+        const response = await t.http
+          .post('/api/register')
+          .set('Content-Type', contentType)
+          .send(
+            contentType === 'text/plain'
+              ? `username=${username}&password=correct+horse+1`
+              : `<user><username>${username}</username><password>correct horse 1</password></user>`,
+          )
+          .expect(415);
+        expectErrorBody(response, 415, 'Unsupported Media Type');
+        await t.http
+          .post('/api/login')
+          .send({ username, password: 'correct horse 1' })
+          .expect(401);
+      },
+    );
+
+    it('answers an unknown route with a JSON 404', async () => {
+      const response = await t.http.get('/api/no-such-route').expect(404);
+      expectErrorBody(response, 404, 'Not Found');
+      expect(response.body.message).toContain('/api/no-such-route');
+    });
+
+    it('answers a wrong method on a known path with 404, not 405', async () => {
+      const response = await t.http.delete('/api/login').expect(404);
+      expectErrorBody(response, 404, 'Not Found');
+      expect(response.headers).not.toHaveProperty('allow');
+    });
+
+    describe('odd bodies answer 400 with a message, never 500', () => {
+      it.each<[string, string]>([
+        ['a JSON array', '["alice", "correct horse 1"]'],
+        ['a JSON number', '42'],
+        ['a JSON string', '"alice"'],
+        ['JSON null', 'null'],
+        ['null fields', '{"username": null, "password": null}'],
+        [
+          'a numeric username',
+          '{"username": 12345, "password": "pass word 1"}',
+        ],
+        [
+          'an object username',
+          '{"username": {"a": 1}, "password": "pass 12345"}',
+        ],
+        [
+          'an array password',
+          '{"username": "odd_user", "password": ["a", "b"]}',
+        ],
+      ])('on /api/register: %s', async (_, raw) => {
+        const response = await t.http
+          .post('/api/register')
+          .set('Content-Type', 'application/json')
+          .send(raw)
+          .expect(400);
+        expectErrorBody(response, 400, 'Bad Request');
+      });
+
+      it.each<[string, string]>([
+        ['a JSON array', '["alice", "correct horse 1"]'],
+        ['JSON null', 'null'],
+        ['null fields', '{"username": null, "password": null}'],
+        [
+          'a numeric username',
+          '{"username": 12345, "password": "pass word 1"}',
+        ],
+      ])('on /api/login: %s', async (_, raw) => {
+        const response = await t.http
+          .post('/api/login')
+          .set('Content-Type', 'application/json')
+          .send(raw)
+          .expect(400);
+        expectErrorBody(response, 400, 'Bad Request');
+      });
+    });
+  });
+
+  describe('X-Request-Id', () => {
+    it('is on every response: 200, 400, 401, 404 and 413', async () => {
+      const responses = await Promise.all([
+        t.http.get('/api/health').expect(200),
+        t.http.post('/api/register').send({}).expect(400),
+        t.http.get('/api/protected').expect(401),
+        t.http.get('/api/nowhere').expect(404),
+        t.http
+          .post('/api/register')
+          .send({ first_name: 'x'.repeat(200 * 1024) })
+          .expect(413),
+      ]);
+      const ids = responses.map((r) => r.headers['x-request-id']);
+      for (const id of ids) {
+        expect(id).toMatch(UUID);
+      }
+      expect(new Set(ids).size).toBe(ids.length);
+    });
+
+    it('echoes a plain client-sent id', async () => {
+      const ok = await t.http
+        .get('/api/health')
+        .set('X-Request-Id', 'abc-123')
+        .expect(200);
+      expect(ok.headers['x-request-id']).toBe('abc-123');
+
+      const failed = await t.http
+        .get('/api/protected')
+        .set('X-Request-Id', 'abc-123')
+        .expect(401);
+      expect(failed.headers['x-request-id']).toBe('abc-123');
+    });
+
+    it.each([
+      ['300 characters long', 'a'.repeat(300)],
+      ['containing a space', 'a b'],
+      ['containing quotes and angle brackets', '"><script>'],
+    ])('replaces a hostile id %s with a generated one', async (_, hostile) => {
+      const response = await t.http
+        .get('/api/health')
+        .set('X-Request-Id', hostile)
+        .expect(200);
+      expect(response.headers['x-request-id']).toMatch(UUID);
+      expect(response.headers['x-request-id']).not.toBe(hostile);
+    });
+  });
+
+  describe('security headers', () => {
+    it('sets helmet headers and no x-powered-by, on success and on errors', async () => {
+      for (const response of [
+        await t.http.get('/api/health').expect(200),
+        await t.http.get('/api/protected').expect(401),
+        await t.http.get('/api/nowhere').expect(404),
+      ]) {
+        expect(response.headers['x-content-type-options']).toBe('nosniff');
+        expect(response.headers['x-frame-options']).toMatch(
+          /^(DENY|SAMEORIGIN)$/,
+        );
+        expect(response.headers['content-security-policy']).toMatch(
+          /default-src 'self'/,
+        );
+        expect(response.headers).not.toHaveProperty('x-powered-by');
+      }
+    });
+  });
+
+  describe('GET /api/health', () => {
+    it('reports the database up', async () => {
+      const response = await t.http.get('/api/health').expect(200);
+      expect(response.body).toEqual({ status: 'ok', database: 'up' });
+    });
+
+    it('answers 503 while the database is down and 200 once it is back', async () => {
+      const own = await createTestApp();
+      const dataSource = own.app.get(DataSource);
+      try {
+        await own.http.get('/api/health').expect(200);
+        await dataSource.destroy();
+
+        const down = await own.http.get('/api/health').expect(503);
+        expect(down.body).toEqual({ status: 'error', database: 'down' });
+        expect(down.headers['x-request-id']).toMatch(UUID);
+
+        await dataSource.initialize();
+        const up = await own.http.get('/api/health').expect(200);
+        expect(up.body).toEqual({ status: 'ok', database: 'up' });
+      } finally {
+        // Closing a destroyed DataSource may throw; the data folder goes either way.
+        await own.close().catch(() => undefined);
+      }
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('serves the docs UI as HTML', async () => {
+      const response = await t.http.get('/api/docs').expect(200);
+      expect(response.headers['content-type']).toMatch(/^text\/html/);
+      expect(response.text).toMatch(/<html/i);
+      expect(response.text).toMatch(/swagger/i);
+    });
+
+    it('declares exactly the four security schemes and applies them per route', async () => {
+      const response = await t.http.get('/api/docs-json').expect(200);
+      const doc = response.body;
+      expect(doc.openapi).toMatch(/^3\./);
+      expect(Object.keys(doc.components.securitySchemes).sort()).toEqual([
+        'api-key',
+        'basic',
+        'jwt',
+        'session',
+      ]);
+      expect(doc.components.securitySchemes).toMatchObject({
+        basic: { type: 'http', scheme: 'basic' },
+        jwt: { type: 'http', scheme: 'bearer' },
+        'api-key': { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        session: { type: 'apiKey', in: 'cookie', name: 'sid' },
+      });
+      expect(doc.security ?? []).toEqual([]);
+
+      const protectedGet: OpenApiOperation = doc.paths['/api/protected'].get;
+      expect(protectedGet.security).toEqual([{ jwt: [] }]);
+    });
+
+    it('documents /api/login as needing no credential, with Basic optional', async () => {
+      const response = await t.http.get('/api/docs-json').expect(200);
+      const login: OpenApiOperation = response.body.paths['/api/login'].post;
+      const security = login.security ?? [];
+      for (const requirement of security) {
+        expect(Object.keys(requirement).every((name) => name === 'basic')).toBe(
+          true,
+        );
+      }
+      // An OpenAPI security list is a choice of requirements: without {} one of them is mandatory.
+      if (security.length > 0) {
+        expect(security).toContainEqual({});
+      }
+      const requiredParameters = (login.parameters ?? []).filter(
+        (parameter) => parameter.required,
+      );
+      expect(requiredParameters).toEqual([]);
+
+      // And the server agrees: a body alone logs in.
+      const user = await registerUser(t.http);
+      await t.http
+        .post('/api/login')
+        .send({ username: user.username, password: user.password })
+        .expect(200);
+    });
+  });
+
+  describe('Authorization header on a jwt route', () => {
+    it('answers an unknown scheme with 401 and a Bearer challenge', async () => {
+      const response = await t.http
+        .get('/api/protected')
+        .set('Authorization', 'Digest abc')
+        .expect(401);
+      expectErrorBody(response, 401, 'Unauthorized');
+      expect(response.headers['www-authenticate']).toMatch(
+        /^Bearer realm="gatehouse"/,
+      );
+    });
+
+    it('answers a garbage bearer token with 401 and error="invalid_token"', async () => {
+      const response = await t.http
+        .get('/api/protected')
+        .set(bearer('garbage'))
+        .expect(401);
+      expectErrorBody(response, 401, 'Unauthorized');
+      expect(response.headers['www-authenticate']).toMatch(
+        /^Bearer realm="gatehouse", .*error="invalid_token"/,
+      );
+      expect(response.body).not.toHaveProperty('stack');
+    });
+  });
+});

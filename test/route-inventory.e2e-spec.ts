@@ -1,0 +1,173 @@
+// Every route of the real app, with how it is authenticated. A change to the snapshot below is
+// a change to the security of the API: review it as one.
+import { RequestMethod } from '@nestjs/common';
+import {
+  GUARDS_METADATA,
+  METHOD_METADATA,
+  PATH_METADATA,
+} from '@nestjs/common/constants';
+import {
+  DiscoveryService,
+  MetadataScanner,
+  ModulesContainer,
+  Reflector,
+} from '@nestjs/core';
+import type { AuthScheme } from '../src/auth/auth-schemes';
+import { AuthSchemesMetadata } from '../src/auth/decorators/auth.decorator';
+import { PublicMetadata } from '../src/auth/decorators/public.decorator';
+import { RolesMetadata } from '../src/auth/decorators/roles.decorator';
+import { AuthenticationGuard } from '../src/auth/guards/authentication.guard';
+import type { Role } from '../src/users/user.entity';
+import { createTestApp, type TestApp } from './support/app';
+
+interface Route {
+  /** `GET /api/users/:id` */
+  route: string;
+  schemes: AuthScheme[] | undefined;
+  isPublic: boolean;
+  roles: Role[] | undefined;
+  /** AuthenticationGuard is bound to the handler or its class. */
+  guarded: boolean;
+}
+
+function joinPath(...parts: (string | undefined)[]): string {
+  const joined = parts
+    .filter((part): part is string => part !== undefined)
+    .join('/')
+    .replace(/\/{2,}/g, '/');
+  return joined.length > 1 ? joined.replace(/\/$/, '') : joined;
+}
+
+function pathsOf(value: unknown): string[] {
+  if (Array.isArray(value)) {
+    return value.map(String);
+  }
+  return [typeof value === 'string' ? value : '/'];
+}
+
+/** Walks every controller the app registered, through Nest's own DiscoveryService. */
+function inventory(t: TestApp): Route[] {
+  const discovery = new DiscoveryService(t.app.get(ModulesContainer));
+  const scanner = new MetadataScanner();
+  const reflector = new Reflector();
+  const seen = new Set<unknown>();
+  const routes: Route[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const controller = wrapper.metatype as
+      (abstract new (...args: never[]) => unknown) | null;
+    if (!controller || seen.has(controller)) {
+      continue;
+    }
+    seen.add(controller);
+    const prototype = controller.prototype as Record<string, unknown>;
+    for (const name of scanner.getAllMethodNames(prototype)) {
+      const handler = prototype[name] as (...args: unknown[]) => unknown;
+      const method: unknown = Reflect.getMetadata(METHOD_METADATA, handler);
+      if (typeof method !== 'number') {
+        continue; // not a route handler
+      }
+      const targets = [handler, controller];
+      const guards = [
+        ...((Reflect.getMetadata(GUARDS_METADATA, handler) as unknown[]) ?? []),
+        ...((Reflect.getMetadata(GUARDS_METADATA, controller) as unknown[]) ??
+          []),
+      ];
+      for (const classPath of pathsOf(
+        Reflect.getMetadata(PATH_METADATA, controller),
+      )) {
+        for (const handlerPath of pathsOf(
+          Reflect.getMetadata(PATH_METADATA, handler),
+        )) {
+          routes.push({
+            route: `${RequestMethod[method]} ${joinPath('/api', classPath, handlerPath)}`,
+            schemes: reflector.getAllAndOverride(AuthSchemesMetadata, targets),
+            isPublic:
+              reflector.getAllAndOverride(PublicMetadata, targets) === true,
+            roles: reflector.getAllAndOverride(RolesMetadata, targets),
+            guarded: guards.includes(AuthenticationGuard),
+          });
+        }
+      }
+    }
+  }
+  return routes;
+}
+
+function describeRoute(route: Route): string {
+  const access = route.isPublic
+    ? 'public'
+    : (route.schemes ?? ['NONE']).join(', ');
+  const roles = route.roles ? `; roles: ${route.roles.join(', ')}` : '';
+  return `${route.route} → ${access}${roles}`;
+}
+
+describe('route inventory', () => {
+  let t: TestApp;
+  let routes: Route[];
+  beforeAll(async () => {
+    t = await createTestApp();
+    routes = inventory(t);
+  });
+  afterAll(() => t.close());
+
+  it('finds the app’s routes, public and guarded', () => {
+    const lines = routes.map(describeRoute);
+    expect(lines).toContain('POST /api/login → public');
+    expect(lines).toContain('GET /api/protected → jwt');
+    expect(routes.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('gives every handler @Auth or @Public', () => {
+    const undeclared = routes
+      .filter((route) => !route.isPublic && !route.schemes?.length)
+      .map((route) => route.route);
+    expect(undeclared).toEqual([]);
+  });
+
+  it('never marks a handler both @Public and @Auth', () => {
+    const both = routes
+      .filter((route) => route.isPublic && route.schemes !== undefined)
+      .map((route) => route.route);
+    expect(both).toEqual([]);
+  });
+
+  it('never uses @Roles without @Auth', () => {
+    const rolesWithoutAuth = routes
+      .filter((route) => route.roles !== undefined && !route.schemes?.length)
+      .map((route) => route.route);
+    expect(rolesWithoutAuth).toEqual([]);
+  });
+
+  it('binds the authentication guard wherever @Auth names schemes', () => {
+    const unguarded = routes
+      .filter((route) => route.schemes !== undefined && !route.guarded)
+      .map((route) => route.route);
+    expect(unguarded).toEqual([]);
+  });
+
+  it('has no two handlers on the same method and path', () => {
+    const names = routes.map((route) => route.route);
+    expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
+  });
+
+  it('matches the reviewed list of routes and how each is authenticated', () => {
+    expect(routes.map(describeRoute).sort()).toMatchInlineSnapshot(`
+     [
+       "DELETE /api/users/:id → jwt, basic; roles: admin",
+       "GET /api/health → public",
+       "GET /api/profile → jwt, basic",
+       "GET /api/protected → jwt",
+       "GET /api/users → jwt, basic; roles: admin",
+       "GET /api/users/:id → jwt, basic; roles: admin",
+       "PATCH /api/profile → jwt",
+       "PATCH /api/users/:id → jwt, basic; roles: admin",
+       "POST /api/login → public",
+       "POST /api/logout → jwt",
+       "POST /api/logout/all → jwt, basic",
+       "POST /api/profile/password → jwt",
+       "POST /api/refresh → public",
+       "POST /api/register → public",
+     ]
+    `);
+  });
+});
