@@ -1,18 +1,11 @@
 import { createTestApp, type TestApp } from './support/app';
-import { loginAs, registerUser, uniqueUsername } from './support/factories';
+import {
+  loginAs,
+  registerUser,
+  uniqueUsername,
+  USER_FIELDS,
+} from './support/factories';
 import { basic, bearer } from './support/http';
-
-const USER_FIELDS = [
-  'created_at',
-  'disabled',
-  'email',
-  'first_name',
-  'id',
-  'last_name',
-  'roles',
-  'updated_at',
-  'username',
-];
 
 /** The token pair every successful register and login answers with. */
 function expectTokenPair(body: Record<string, unknown>): void {

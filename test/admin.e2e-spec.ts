@@ -5,23 +5,12 @@ import {
   loginAs,
   type RegisteredUser,
   registerUser,
+  USER_FIELDS,
 } from './support/factories';
 import { basic, bearer } from './support/http';
 
 const ADMIN = { username: 'root', password: 'root-password-1' };
 const ADMIN_ENV = { ADMIN_USERNAME: 'Root', ADMIN_PASSWORD: ADMIN.password };
-
-const USER_KEYS = [
-  'created_at',
-  'disabled',
-  'email',
-  'first_name',
-  'id',
-  'last_name',
-  'roles',
-  'updated_at',
-  'username',
-];
 
 /** Each WWW-Authenticate header line as sent, however the client would join them. */
 function challenges(response: Response): string[] {
@@ -166,7 +155,7 @@ describe('/api/users (administration)', () => {
         limit: 2,
       });
       for (const item of first.body.items) {
-        expect(Object.keys(item).sort()).toEqual(USER_KEYS);
+        expect(Object.keys(item).sort()).toEqual(USER_FIELDS);
       }
       expect(JSON.stringify(all.body)).not.toMatch(/password|hash/i);
 

@@ -1,21 +1,12 @@
 // Proves the promise made to people extending Gatehouse: a module of their own guards its routes
 // with @Auth/@Roles and reads @CurrentUser without importing AuthModule or providing anything.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Controller, Get, Module } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Test } from '@nestjs/testing';
-import supertest from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { AppModule } from '../src/app.module';
-import { configureApp, createAdapter } from '../src/app.setup';
+import { createTestApp, type TestApp } from './support/app';
 import type { AuthenticatedUser } from '../src/auth/authenticated-user';
 import { Auth } from '../src/auth/decorators/auth.decorator';
 import { CurrentUser } from '../src/auth/decorators/current-user.decorator';
 import { Roles } from '../src/auth/decorators/roles.decorator';
-import { configFromEnvironment } from '../src/config/config.module';
-import { createTestDatabase, type TestDatabase } from './support/db';
 import {
   loginAs,
   type RegisteredUser,
@@ -62,44 +53,20 @@ class TestModule {}
 const BOSS = { username: 'boss', password: 'boss-password-1' };
 
 describe('a module of our own guarded with @Auth and @Roles', () => {
-  let app: NestFastifyApplication;
+  let t: TestApp;
   let http: TestAgent;
-  let dataDir: string;
-  let database: TestDatabase;
   let user: RegisteredUser;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
-    database = await createTestDatabase();
-    const config = configFromEnvironment({
-      ...process.env,
-      BCRYPT_COST: '4',
-      LOG_LEVEL: 'warn',
-      ...database.env,
-      ADMIN_USERNAME: BOSS.username,
-      ADMIN_PASSWORD: BOSS.password,
-      DATA_DIR: dataDir,
-      NODE_ENV: 'test',
+    t = await createTestApp({
+      env: { ADMIN_USERNAME: BOSS.username, ADMIN_PASSWORD: BOSS.password },
+      imports: [TestModule],
     });
-    const moduleRef = await Test.createTestingModule({
-      imports: [AppModule.register(config), TestModule],
-    }).compile();
-    app = moduleRef.createNestApplication<NestFastifyApplication>(
-      createAdapter(config),
-      { logger: ['error', 'warn'] },
-    );
-    await configureApp(app, config);
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    http = supertest(app.getHttpServer());
+    http = t.http;
     user = await registerUser(http);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => t.close());
 
   describe('GET /api/reports (@Auth(jwt) @Roles(admin))', () => {
     it('answers 401 with a Bearer challenge when no token is sent', async () => {

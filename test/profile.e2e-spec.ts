@@ -3,20 +3,9 @@ import {
   type RegisteredUser,
   registerUser,
   uniqueUsername,
+  USER_FIELDS,
 } from './support/factories';
 import { basic, bearer } from './support/http';
-
-const USER_KEYS = [
-  'created_at',
-  'disabled',
-  'email',
-  'first_name',
-  'id',
-  'last_name',
-  'roles',
-  'updated_at',
-  'username',
-];
 
 /** The wire shape of a user, as GET /api/profile returns it. */
 interface UserJson {
@@ -61,7 +50,7 @@ describe('/api/profile', () => {
         .set(bearer(user.accessToken))
         .expect(200);
       expect(Object.keys(response.body)).toEqual(['user']);
-      expect(Object.keys(response.body.user).sort()).toEqual(USER_KEYS);
+      expect(Object.keys(response.body.user).sort()).toEqual(USER_FIELDS);
       expect(response.body.user).toEqual({
         id: user.id,
         username,
@@ -85,7 +74,7 @@ describe('/api/profile', () => {
         .get('/api/profile')
         .set(basic(user.username, user.password))
         .expect(200);
-      expect(Object.keys(viaBasic.body.user).sort()).toEqual(USER_KEYS);
+      expect(Object.keys(viaBasic.body.user).sort()).toEqual(USER_FIELDS);
       expect(JSON.stringify(viaBasic.body)).not.toMatch(/password|hash/i);
       expect(viaBasic.body.user).toEqual(await profileOf(user));
       expect(viaBasic.body.user.username).toBe(user.username);
@@ -124,7 +113,7 @@ describe('/api/profile', () => {
         email: email.toLowerCase(),
         roles: ['user'],
       });
-      expect(Object.keys(response.body.user).sort()).toEqual(USER_KEYS);
+      expect(Object.keys(response.body.user).sort()).toEqual(USER_FIELDS);
       expect(await profileOf(user)).toMatchObject({
         first_name: 'Grace',
         last_name: 'Hopper',

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import type TestAgent from 'supertest/lib/agent';
@@ -25,6 +26,8 @@ export interface TestAppOptions {
   /** Reuse a data folder (and database): a restart. */
   dataDir?: string;
   env?: Record<string, string>;
+  /** More modules beside AppModule, e.g. a controller declared in a test. */
+  imports?: Type[];
 }
 
 /**
@@ -52,7 +55,7 @@ export async function createTestApp(
     NODE_ENV: 'test',
   });
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.register(config)],
+    imports: [AppModule.register(config), ...(options.imports ?? [])],
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
     createAdapter(config),

@@ -9,6 +9,19 @@ export interface RegisteredUser {
   refreshToken: string;
 }
 
+/** The keys of a serialised user, sorted: the contract's fields and nothing else (no hash). */
+export const USER_FIELDS = [
+  'created_at',
+  'disabled',
+  'email',
+  'first_name',
+  'id',
+  'last_name',
+  'roles',
+  'updated_at',
+  'username',
+];
+
 let counter = 0;
 
 export function uniqueUsername(prefix = 'user'): string {
