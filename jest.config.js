@@ -3,6 +3,8 @@
 const esmPackages = [
   '@nestjs',
   '@borewit',
+  // its dynamic import('cookie') becomes a require of the transformed cookie package
+  '@fastify/cookie',
   '@tokenizer',
   'content-disposition',
   'cookie',

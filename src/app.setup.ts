@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import { type INestApplication, Logger } from '@nestjs/common';
 import {
@@ -32,6 +33,7 @@ export async function configureApp(
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: [...config.corsOrigins], credentials: true });
   }
+  await app.register(cookie);
   await app.register(helmet, {
     // Swagger UI at /api/docs loads only its own scripts but sets inline styles.
     contentSecurityPolicy: {

@@ -405,7 +405,7 @@ describe('/api/users (administration)', () => {
     });
 
     it.each(routes)(
-      '%s answers 401 with a Bearer and a Basic challenge without credentials',
+      '%s answers 401 with a Bearer, a session and a Basic challenge without credentials',
       async (_name, route) => {
         const [method, path, body] = route(victim.id);
         const response = await send(method, path, body);
@@ -417,6 +417,7 @@ describe('/api/users (administration)', () => {
         });
         expect(challenges(response)).toEqual([
           'Bearer realm="gatehouse"',
+          'Cookie realm="gatehouse", cookie-name="sid"',
           'Basic realm="gatehouse", charset="UTF-8"',
         ]);
       },

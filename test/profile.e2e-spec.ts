@@ -258,7 +258,7 @@ describe('/api/profile', () => {
         .expect(200);
     });
 
-    it('answers 401 to Basic credentials, as the route accepts only jwt', async () => {
+    it('answers 401 to Basic credentials, as the route accepts only jwt and session', async () => {
       const user = await registerUser(t.http, { first_name: 'Unchanged' });
       const response = await t.http
         .patch('/api/profile')
@@ -268,10 +268,10 @@ describe('/api/profile', () => {
       expect(response.body).toEqual({
         statusCode: 401,
         error: 'Unauthorized',
-        message: 'This route accepts only: jwt',
+        message: 'This route accepts only: jwt, session',
       });
       expect(response.headers['www-authenticate']).toBe(
-        'Bearer realm="gatehouse"',
+        'Bearer realm="gatehouse", Cookie realm="gatehouse", cookie-name="sid"',
       );
       expect((await profileOf(user)).first_name).toBe('Unchanged');
     });

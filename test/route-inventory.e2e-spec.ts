@@ -16,6 +16,7 @@ import type { AuthScheme } from '../src/auth/auth-schemes';
 import { AuthSchemesMetadata } from '../src/auth/decorators/auth.decorator';
 import { PublicMetadata } from '../src/auth/decorators/public.decorator';
 import { RolesMetadata } from '../src/auth/decorators/roles.decorator';
+import { ScopesMetadata } from '../src/auth/decorators/scopes.decorator';
 import { AuthenticationGuard } from '../src/auth/guards/authentication.guard';
 import type { Role } from '../src/users/user.entity';
 import { createTestApp, type TestApp } from './support/app';
@@ -26,6 +27,7 @@ interface Route {
   schemes: AuthScheme[] | undefined;
   isPublic: boolean;
   roles: Role[] | undefined;
+  scopes: string[] | undefined;
   /** AuthenticationGuard is bound to the handler or its class. */
   guarded: boolean;
 }
@@ -84,6 +86,7 @@ function inventory(t: TestApp): Route[] {
             isPublic:
               reflector.getAllAndOverride(PublicMetadata, targets) === true,
             roles: reflector.getAllAndOverride(RolesMetadata, targets),
+            scopes: reflector.getAllAndOverride(ScopesMetadata, targets),
             guarded: guards.includes(AuthenticationGuard),
           });
         }
@@ -98,7 +101,8 @@ function describeRoute(route: Route): string {
     ? 'public'
     : (route.schemes ?? ['NONE']).join(', ');
   const roles = route.roles ? `; roles: ${route.roles.join(', ')}` : '';
-  return `${route.route} → ${access}${roles}`;
+  const scopes = route.scopes ? `; scopes: ${route.scopes.join(', ')}` : '';
+  return `${route.route} → ${access}${roles}${scopes}`;
 }
 
 describe('route inventory', () => {
@@ -131,11 +135,15 @@ describe('route inventory', () => {
     expect(both).toEqual([]);
   });
 
-  it('never uses @Roles without @Auth', () => {
-    const rolesWithoutAuth = routes
-      .filter((route) => route.roles !== undefined && !route.schemes?.length)
+  it('never uses @Roles or @Scopes without @Auth', () => {
+    const checksWithoutAuth = routes
+      .filter(
+        (route) =>
+          (route.roles !== undefined || route.scopes !== undefined) &&
+          !route.schemes?.length,
+      )
       .map((route) => route.route);
-    expect(rolesWithoutAuth).toEqual([]);
+    expect(checksWithoutAuth).toEqual([]);
   });
 
   it('binds the authentication guard wherever @Auth names schemes', () => {
@@ -153,20 +161,29 @@ describe('route inventory', () => {
   it('matches the reviewed list of routes and how each is authenticated', () => {
     expect(routes.map(describeRoute).sort()).toMatchInlineSnapshot(`
      [
-       "DELETE /api/users/:id → jwt, basic; roles: admin",
+       "DELETE /api/api-keys/:id → jwt, session",
+       "DELETE /api/session → session",
+       "DELETE /api/sessions/:id → jwt, session",
+       "DELETE /api/users/:id → jwt, session, basic; roles: admin",
+       "GET /api/admin/stats → jwt, session; roles: admin",
+       "GET /api/api-keys → jwt, session",
+       "GET /api/data → api-key, basic, jwt, session; scopes: data:read",
        "GET /api/health → public",
-       "GET /api/profile → jwt, basic",
+       "GET /api/profile → jwt, session, basic, api-key; scopes: profile:read",
        "GET /api/protected → jwt",
-       "GET /api/users → jwt, basic; roles: admin",
-       "GET /api/users/:id → jwt, basic; roles: admin",
-       "PATCH /api/profile → jwt",
-       "PATCH /api/users/:id → jwt, basic; roles: admin",
+       "GET /api/sessions → jwt, session",
+       "GET /api/users → jwt, session, basic; roles: admin",
+       "GET /api/users/:id → jwt, session, basic; roles: admin",
+       "PATCH /api/profile → jwt, session",
+       "PATCH /api/users/:id → jwt, session, basic; roles: admin",
+       "POST /api/api-keys → jwt, session",
        "POST /api/login → public",
        "POST /api/logout → jwt",
-       "POST /api/logout/all → jwt, basic",
-       "POST /api/profile/password → jwt",
+       "POST /api/logout/all → jwt, session, basic",
+       "POST /api/profile/password → jwt, session",
        "POST /api/refresh → public",
        "POST /api/register → public",
+       "POST /api/session → public",
      ]
     `);
   });

@@ -129,7 +129,7 @@ export class AuthController {
   }
 
   @Post('logout/all')
-  @Auth('jwt', 'basic')
+  @Auth('jwt', 'session', 'basic')
   @HttpCode(204)
   @ApiNoContentResponse({
     description:

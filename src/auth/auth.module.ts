@@ -1,18 +1,34 @@
 // Owns authentication: the passport strategies (registered once, under the contract's scheme
-// names), the account flows and the profile routes. Imports users and tokens.
+// names), the account flows and the profile routes. Imports users, tokens, api-keys and sessions.
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
+import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { SessionsModule } from '../sessions/sessions.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { ProfileController } from './profile.controller';
+import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { BasicStrategy } from './strategies/basic.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
+import { SessionStrategy } from './strategies/session.strategy';
 
 @Module({
-  imports: [PassportModule, UsersModule, TokensModule],
+  imports: [
+    PassportModule,
+    UsersModule,
+    TokensModule,
+    ApiKeysModule,
+    SessionsModule,
+  ],
   controllers: [AuthController, ProfileController],
-  providers: [AuthService, BasicStrategy, JwtStrategy],
+  providers: [
+    AuthService,
+    BasicStrategy,
+    JwtStrategy,
+    ApiKeyStrategy,
+    SessionStrategy,
+  ],
 })
 export class AuthModule {}

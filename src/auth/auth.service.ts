@@ -5,10 +5,8 @@ import {
   Logger,
 } from '@nestjs/common';
 import { UnauthorizedWithChallengeException } from '../common/http/unauthorized-with-challenge.exception';
-import {
-  AccessTokenService,
-  FULL_ACCESS_SCOPE,
-} from '../tokens/access-token.service';
+import { AccessTokenService } from '../tokens/access-token.service';
+import { SessionsService } from '../sessions/sessions.service';
 import { RefreshTokensService } from '../tokens/refresh-tokens.service';
 import { RevocationService } from '../tokens/revocation.service';
 import { isIssuedBefore } from '../users/credential-epoch';
@@ -17,6 +15,7 @@ import type { Role } from '../users/user.entity';
 import { type NewUser, UsersService } from '../users/users.service';
 import { challengeFor } from './auth-schemes';
 import type { AuthenticatedUser } from './authenticated-user';
+import { FULL_ACCESS } from './scopes';
 import type {
   RegisteredResponse,
   TokenPairResponse,
@@ -32,6 +31,7 @@ export class AuthService {
     private readonly accessTokens: AccessTokenService,
     private readonly refreshTokens: RefreshTokensService,
     private readonly revocation: RevocationService,
+    private readonly sessions: SessionsService,
   ) {}
 
   async register(input: NewUser): Promise<RegisteredResponse> {
@@ -86,7 +86,7 @@ export class AuthService {
     }
     const access = this.accessTokens.sign(
       state,
-      FULL_ACCESS_SCOPE,
+      FULL_ACCESS,
       state.tokensValidAfter,
     );
     return pair(access.token, successor, access.expiresIn);
@@ -111,6 +111,7 @@ export class AuthService {
   async logoutEverywhere(userId: string): Promise<void> {
     await this.users.revokeAllCredentials(userId);
     await this.refreshTokens.revokeAllOf(userId);
+    await this.sessions.revokeAllOf(userId);
   }
 
   /** Everything the user holds stops working, except the very credential making this request. */
@@ -128,9 +129,16 @@ export class AuthService {
       );
     }
     await this.users.setPassword(user.id, newPassword);
-    const keep = user.scheme === 'jwt' ? user.credentialId : null;
+    const keep =
+      user.scheme === 'jwt' || user.scheme === 'session'
+        ? user.credentialId
+        : null;
     await this.users.revokeAllCredentials(user.id, keep);
     await this.refreshTokens.revokeAllOf(user.id);
+    await this.sessions.revokeAllOf(
+      user.id,
+      user.scheme === 'session' ? user.credentialId : null,
+    );
   }
 
   private async issueTokens(user: {
@@ -141,7 +149,7 @@ export class AuthService {
   }): Promise<TokenPairResponse> {
     const access = this.accessTokens.sign(
       user,
-      FULL_ACCESS_SCOPE,
+      FULL_ACCESS,
       user.tokensValidAfter,
     );
     const refreshToken = await this.refreshTokens.issue(

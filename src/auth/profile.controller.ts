@@ -6,6 +6,7 @@ import { AuthService } from './auth.service';
 import type { AuthenticatedUser } from './authenticated-user';
 import { Auth } from './decorators/auth.decorator';
 import { CurrentUser } from './decorators/current-user.decorator';
+import { Scopes } from './decorators/scopes.decorator';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { UpdateProfileDto } from './dto/update-profile.dto';
 
@@ -19,14 +20,15 @@ export class ProfileController {
   ) {}
 
   @Get()
-  @Auth('jwt', 'basic')
+  @Auth('jwt', 'session', 'basic', 'api-key')
+  @Scopes('profile:read')
   @ApiOkResponse({ type: UserEnvelope })
   async get(@CurrentUser() user: AuthenticatedUser): Promise<UserEnvelope> {
     return { user: toUserResponse(await this.users.getById(user.id)) };
   }
 
   @Patch()
-  @Auth('jwt')
+  @Auth('jwt', 'session')
   @ApiOkResponse({ type: UserEnvelope })
   async update(
     @CurrentUser() user: AuthenticatedUser,
@@ -41,7 +43,7 @@ export class ProfileController {
   }
 
   @Post('password')
-  @Auth('jwt')
+  @Auth('jwt', 'session')
   @HttpCode(204)
   @ApiNoContentResponse({
     description:

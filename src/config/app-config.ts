@@ -24,6 +24,8 @@ export abstract class AppConfig {
   declare readonly corsOrigins: readonly string[];
   declare readonly trustProxy: boolean | string;
   declare readonly cookieSecure: boolean;
+  declare readonly sessionIdleTimeoutSeconds: number;
+  declare readonly sessionMaxAgeSeconds: number;
   declare readonly logLevel: LogLevel;
   declare readonly bodyLimitBytes: number;
 }
@@ -137,6 +139,18 @@ export function loadConfig(
       env.COOKIE_SECURE,
       production,
       'COOKIE_SECURE',
+      problems,
+    ),
+    sessionIdleTimeoutSeconds: duration(
+      env.SESSION_IDLE_TIMEOUT,
+      '30m',
+      'SESSION_IDLE_TIMEOUT',
+      problems,
+    ),
+    sessionMaxAgeSeconds: duration(
+      env.SESSION_MAX_AGE,
+      '7d',
+      'SESSION_MAX_AGE',
       problems,
     ),
     logLevel: logLevel(env.LOG_LEVEL, problems),

@@ -7,8 +7,6 @@ import type { Role } from '../users/user.entity';
 
 export const ACCESS_TOKEN_TYPE = 'access';
 export const JWT_ALGORITHM = 'HS256';
-/** The `scope` of a token issued to the user themself: everything the user may do. */
-export const FULL_ACCESS_SCOPE = '*';
 
 /** The claims of our access tokens, as the contract lists them. */
 export interface AccessTokenClaims {

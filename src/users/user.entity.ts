@@ -53,14 +53,14 @@ export class User {
   })
   tokensValidAfter!: number;
 
-  /** The one access token (by jti) that survives `tokensValidAfter`: the caller's own, on a password change. */
+  /** The one credential (an access token's jti or a session's id) that survives `tokensValidAfter`: the caller's own, on a password change. */
   @Column({
-    name: 'tokens_valid_after_exempt_jti',
+    name: 'tokens_valid_after_exempt_id',
     type: 'varchar',
     length: 36,
     nullable: true,
   })
-  tokensValidAfterExemptJti!: string | null;
+  tokensValidAfterExemptId!: string | null;
 
   @CreateDateColumn({ name: 'created_at' })
   createdAt!: Date;

@@ -23,7 +23,7 @@ import { UsersService } from './users.service';
 /** Administration of accounts (role admin). */
 @ApiTags('administration')
 @Controller('users')
-@Auth('jwt', 'basic')
+@Auth('jwt', 'session', 'basic')
 @Roles('admin')
 export class UsersController {
   constructor(private readonly users: UsersService) {}

@@ -23,7 +23,7 @@ export interface UserAuthState {
   readonly roles: readonly Role[];
   readonly disabled: boolean;
   readonly tokensValidAfter: number;
-  readonly tokensValidAfterExemptJti: string | null;
+  readonly tokensValidAfterExemptId: string | null;
 }
 
 export interface NewUser {
@@ -55,7 +55,7 @@ const AUTH_STATE_COLUMNS = [
   'roles',
   'disabled',
   'tokensValidAfter',
-  'tokensValidAfterExemptJti',
+  'tokensValidAfterExemptId',
 ] as const;
 
 /**
@@ -112,7 +112,7 @@ export class UsersService implements OnApplicationBootstrap {
         roles: input.roles ?? ['user'],
         disabled: false,
         tokensValidAfter: 0,
-        tokensValidAfterExemptJti: null,
+        tokensValidAfterExemptId: null,
       });
     } catch (error) {
       throw conflictOr(error);
@@ -186,7 +186,7 @@ export class UsersService implements OnApplicationBootstrap {
       roles: Object.freeze([...user.roles]),
       disabled: user.disabled,
       tokensValidAfter: user.tokensValidAfter,
-      tokensValidAfterExemptJti: user.tokensValidAfterExemptJti,
+      tokensValidAfterExemptId: user.tokensValidAfterExemptId,
     });
     this.authStates.delete(id);
     this.authStates.set(id, { state, cachedAt: now });
@@ -198,11 +198,11 @@ export class UsersService implements OnApplicationBootstrap {
 
   /**
    * Every credential the user holds stops working (access tokens by `iat`, refresh tokens and
-   * sessions by their issue time); `exemptJti` keeps the caller's own access token alive.
+   * sessions by their issue time); `exemptCredentialId` (a jti or a session id) keeps the caller's own credential alive.
    */
   async revokeAllCredentials(
     id: string,
-    exemptJti: string | null = null,
+    exemptCredentialId: string | null = null,
   ): Promise<void> {
     const current = await this.users.findOne({
       where: { id },
@@ -215,7 +215,7 @@ export class UsersService implements OnApplicationBootstrap {
       { id },
       {
         tokensValidAfter: nextTokensValidAfter(current.tokensValidAfter),
-        tokensValidAfterExemptJti: exemptJti,
+        tokensValidAfterExemptId: exemptCredentialId,
       },
     );
     this.authStates.delete(id);
@@ -277,7 +277,7 @@ export class UsersService implements OnApplicationBootstrap {
     if (changes.disabled !== undefined) {
       if (changes.disabled && !user.disabled) {
         patch.tokensValidAfter = nextTokensValidAfter(user.tokensValidAfter);
-        patch.tokensValidAfterExemptJti = null;
+        patch.tokensValidAfterExemptId = null;
       }
       patch.disabled = changes.disabled;
     }

@@ -8,6 +8,7 @@ import {
 import type { AuthScheme } from '../auth-schemes';
 import { AuthenticationGuard } from '../guards/authentication.guard';
 import { RolesGuard } from '../guards/roles.guard';
+import { ScopesGuard } from '../guards/scopes.guard';
 
 export const AuthSchemesMetadata = Reflector.createDecorator<AuthScheme[]>();
 
@@ -22,7 +23,7 @@ export const AuthSchemesMetadata = Reflector.createDecorator<AuthScheme[]>();
 export function Auth(...schemes: [AuthScheme, ...AuthScheme[]]) {
   return applyDecorators(
     AuthSchemesMetadata(schemes),
-    UseGuards(AuthenticationGuard, RolesGuard),
+    UseGuards(AuthenticationGuard, RolesGuard, ScopesGuard),
     ...schemes.map((scheme) => ApiSecurity(scheme)),
     ApiUnauthorizedResponse({
       description: 'No credential, or an invalid one',

@@ -3,7 +3,6 @@ import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../../config/app-config';
 import {
-  FULL_ACCESS_SCOPE,
   isAccessTokenClaims,
   JWT_ALGORITHM,
 } from '../../tokens/access-token.service';
@@ -11,6 +10,7 @@ import { RevocationService } from '../../tokens/revocation.service';
 import { isIssuedBefore } from '../../users/credential-epoch';
 import { UsersService } from '../../users/users.service';
 import type { AuthenticatedUser } from '../authenticated-user';
+import { FULL_ACCESS } from '../scopes';
 
 /**
  * Bearer access tokens. passport-jwt checks the signature with the one configured algorithm
@@ -48,7 +48,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     }
     if (
       isIssuedBefore(payload.iat * 1000, state.tokensValidAfter) &&
-      payload.jti !== state.tokensValidAfterExemptJti
+      payload.jti !== state.tokensValidAfterExemptId
     ) {
       return null;
     }
@@ -57,7 +57,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       username: state.username,
       roles: state.roles,
       scopes:
-        payload.scope === FULL_ACCESS_SCOPE
+        payload.scope === FULL_ACCESS
           ? null
           : payload.scope.split(' ').filter(Boolean),
       scheme: 'jwt',

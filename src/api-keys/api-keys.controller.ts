@@ -1,0 +1,69 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { Auth } from '../auth/decorators/auth.decorator';
+import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { FULL_ACCESS } from '../auth/scopes';
+import { ApiKeysService } from './api-keys.service';
+import {
+  ApiKeyResponse,
+  CreatedApiKeyResponse,
+  toApiKeyResponse,
+  toCreatedApiKeyResponse,
+} from './dto/api-key.response';
+import { CreateApiKeyDto } from './dto/create-api-key.dto';
+
+/** The signed-in user's own API keys; a key cannot manage keys. */
+@ApiTags('api keys')
+@Controller('api-keys')
+@Auth('jwt', 'session')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: CreatedApiKeyResponse })
+  async create(
+    @CurrentUser() user: AuthenticatedUser,
+    @Body() dto: CreateApiKeyDto,
+  ): Promise<CreatedApiKeyResponse> {
+    const { apiKey, key } = await this.apiKeys.create(user.id, {
+      name: dto.name,
+      scopes: dto.scopes ?? [FULL_ACCESS],
+      expiresInDays: dto.expires_in_days,
+    });
+    return toCreatedApiKeyResponse(apiKey, key);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ApiKeyResponse, isArray: true })
+  async list(
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<ApiKeyResponse[]> {
+    return (await this.apiKeys.list(user.id)).map(toApiKeyResponse);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description: 'Deleted: the key fails from the next request on',
+  })
+  remove(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id') id: string,
+  ): Promise<void> {
+    return this.apiKeys.delete(user.id, id);
+  }
+}

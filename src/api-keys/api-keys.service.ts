@@ -1,0 +1,183 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import {
+  Injectable,
+  Logger,
+  NotFoundException,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { ApiKey } from './api-key.entity';
+import { generateApiKey, parseApiKey } from './api-key-format';
+
+/** What the hot path needs of a key; cached so that a request costs no database round trip. */
+export interface VerifiedApiKey {
+  readonly id: string;
+  readonly userId: string;
+  readonly scopes: readonly string[];
+}
+
+interface CachedKey extends VerifiedApiKey {
+  readonly secretHash: Buffer;
+  readonly expiresAt: number | null;
+  readonly cachedAt: number;
+}
+
+export interface NewApiKey {
+  name: string;
+  scopes: string[];
+  expiresInDays?: number;
+}
+
+/** Bounds how long a key deleted on another instance keeps working here. */
+const KEY_CACHE_TTL_MS = 30_000;
+const KEY_CACHE_SIZE = 50_000;
+/** `last_used_at` is written in batches, not once per request. */
+const LAST_USED_FLUSH_MS = 10_000;
+
+/** Owns the api_keys table: issuing, listing, deleting and verifying keys. */
+@Injectable()
+export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(ApiKeysService.name);
+  private readonly cache = new Map<string, CachedKey>();
+  private readonly lastUsed = new Map<string, number>();
+  private flushTimer?: NodeJS.Timeout;
+
+  constructor(
+    @InjectRepository(ApiKey) private readonly apiKeys: Repository<ApiKey>,
+  ) {}
+
+  onModuleInit(): void {
+    this.flushTimer = setInterval(
+      () => void this.flushLastUsed(),
+      LAST_USED_FLUSH_MS,
+    );
+    this.flushTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    clearInterval(this.flushTimer);
+    await this.flushLastUsed();
+  }
+
+  /** The new key and its full text, which is shown this once and never again. */
+  async create(
+    userId: string,
+    input: NewApiKey,
+  ): Promise<{ apiKey: ApiKey; key: string }> {
+    const { id, secret, key } = generateApiKey();
+    const now = Date.now();
+    const apiKey: ApiKey = {
+      id,
+      userId,
+      name: input.name,
+      secretHash: sha256(secret).toString('hex'),
+      scopes: input.scopes,
+      expiresAt: input.expiresInDays
+        ? new Date(now + input.expiresInDays * 86_400_000)
+        : null,
+      lastUsedAt: null,
+      createdAt: new Date(now),
+    };
+    await this.apiKeys.insert(apiKey);
+    return { apiKey, key };
+  }
+
+  /** The user's keys, newest first, with `last_used_at` as this instance last saw it. */
+  async list(userId: string): Promise<ApiKey[]> {
+    const keys = await this.apiKeys.find({
+      where: { userId },
+      order: { createdAt: 'DESC', id: 'ASC' },
+    });
+    for (const key of keys) {
+      const seen = this.lastUsed.get(key.id);
+      if (seen && (!key.lastUsedAt || key.lastUsedAt.getTime() < seen)) {
+        key.lastUsedAt = new Date(seen);
+      }
+    }
+    return keys;
+  }
+
+  /** 404 for another user's key as for a missing one: ids are not secret, ownership is. */
+  async delete(userId: string, id: string): Promise<void> {
+    const result = await this.apiKeys.delete({ id, userId });
+    this.cache.delete(id);
+    this.lastUsed.delete(id);
+    if (!result.affected) {
+      throw new NotFoundException(`No API key with id ${id}`);
+    }
+  }
+
+  count(): Promise<number> {
+    return this.apiKeys.count();
+  }
+
+  /** The key's owner and scopes, or null for a malformed, unknown, wrong or expired key. */
+  async verify(key: string): Promise<VerifiedApiKey | null> {
+    const parsed = parseApiKey(key);
+    if (!parsed) {
+      return null;
+    }
+    const entry = await this.lookup(parsed.id);
+    if (!entry || !timingSafeEqual(sha256(parsed.secret), entry.secretHash)) {
+      return null;
+    }
+    const now = Date.now();
+    if (entry.expiresAt !== null && entry.expiresAt <= now) {
+      return null;
+    }
+    this.lastUsed.set(entry.id, now);
+    return entry;
+  }
+
+  private async lookup(id: string): Promise<CachedKey | null> {
+    const cached = this.cache.get(id);
+    const now = Date.now();
+    if (cached && now - cached.cachedAt < KEY_CACHE_TTL_MS) {
+      return cached;
+    }
+    const row = await this.apiKeys
+      .createQueryBuilder('key')
+      .addSelect('key.secretHash')
+      .where('key.id = :id', { id })
+      .getOne();
+    this.cache.delete(id);
+    if (!row) {
+      return null;
+    }
+    const entry: CachedKey = Object.freeze({
+      id: row.id,
+      userId: row.userId,
+      scopes: Object.freeze([...row.scopes]),
+      secretHash: Buffer.from(row.secretHash, 'hex'),
+      expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
+      cachedAt: now,
+    });
+    this.cache.set(id, entry);
+    if (this.cache.size > KEY_CACHE_SIZE) {
+      this.cache.delete(this.cache.keys().next().value as string);
+    }
+    return entry;
+  }
+
+  private async flushLastUsed(): Promise<void> {
+    const batch = [...this.lastUsed];
+    this.lastUsed.clear();
+    for (const [id, at] of batch) {
+      try {
+        await this.apiKeys.update({ id }, { lastUsedAt: new Date(at) });
+      } catch (error) {
+        this.logger.warn({
+          msg: 'recording an API key use failed',
+          key_id: id,
+          error: error instanceof Error ? error.message : 'unknown',
+        });
+      }
+    }
+  }
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}

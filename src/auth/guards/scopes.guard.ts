@@ -1,0 +1,36 @@
+import {
+  type CanActivate,
+  type ExecutionContext,
+  ForbiddenException,
+  Injectable,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { AuthenticatedUser } from '../authenticated-user';
+import { ScopesMetadata } from '../decorators/scopes.decorator';
+import { hasScopes } from '../scopes';
+
+/** 403 for a credential limited to scopes that do not cover every scope the route names. */
+@Injectable()
+export class ScopesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const required = this.reflector.getAllAndOverride(ScopesMetadata, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!required || required.length === 0) {
+      return true;
+    }
+    const user = context
+      .switchToHttp()
+      .getRequest<{ user?: AuthenticatedUser }>().user;
+    if (user && hasScopes(user.scopes, required)) {
+      return true;
+    }
+    const missing = required.filter((scope) => !user?.scopes?.includes(scope));
+    throw new ForbiddenException(
+      `This credential lacks the scope ${missing.join(', ')}`,
+    );
+  }
+}

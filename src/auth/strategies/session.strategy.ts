@@ -1,0 +1,98 @@
+import { ForbiddenException, Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import type { FastifyRequest } from 'fastify';
+import { Strategy } from 'passport-strategy';
+import { SessionsService } from '../../sessions/sessions.service';
+import { isIssuedBefore } from '../../users/credential-epoch';
+import { UsersService } from '../../users/users.service';
+import type { AuthenticatedUser } from '../authenticated-user';
+import { SESSION_COOKIE } from '../guards/presented-credentials';
+
+type Verify = (
+  request: FastifyRequest,
+  sessionToken: string,
+  done: (error: unknown, user?: unknown) => void,
+) => void;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Reads the `sid` cookie (parsed by @fastify/cookie) and hands it to `validate`. */
+class SidCookieStrategy extends Strategy {
+  constructor(private readonly verifySession: Verify) {
+    super();
+  }
+
+  override authenticate(request: unknown): void {
+    const fastifyRequest = request as FastifyRequest;
+    const token = fastifyRequest.cookies?.[SESSION_COOKIE];
+    if (!token) {
+      return this.fail(401);
+    }
+    this.verifySession(fastifyRequest, token, (error, user) => {
+      if (error) {
+        return this.error(
+          error instanceof Error ? error : new Error('session check failed'),
+        );
+      }
+      return user ? this.success(user) : this.fail(401);
+    });
+  }
+}
+
+/**
+ * Cookie sessions. A cookie rides along with any request a browser makes, even one another site
+ * triggers, so unsafe methods must also carry the session's CSRF token (403 without it).
+ */
+@Injectable()
+export class SessionStrategy extends PassportStrategy(
+  SidCookieStrategy,
+  'session',
+) {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
+  ) {
+    super();
+  }
+
+  async validate(
+    request: FastifyRequest,
+    token: string,
+  ): Promise<AuthenticatedUser | null> {
+    const session = await this.sessions.verify(token);
+    if (!session) {
+      return null;
+    }
+    const state = await this.users.getAuthState(session.userId);
+    if (
+      !state ||
+      state.disabled ||
+      (isIssuedBefore(session.issuedAt, state.tokensValidAfter) &&
+        session.id !== state.tokensValidAfterExemptId)
+    ) {
+      return null;
+    }
+    if (!SAFE_METHODS.has(request.method)) {
+      const csrf = request.headers['x-csrf-token'];
+      if (
+        !this.sessions.csrfMatches(
+          session,
+          typeof csrf === 'string' ? csrf : undefined,
+        )
+      ) {
+        throw new ForbiddenException(
+          "This request needs the session's X-CSRF-Token header",
+        );
+      }
+    }
+    return {
+      id: state.id,
+      username: state.username,
+      roles: state.roles,
+      scopes: null,
+      scheme: 'session',
+      credentialId: session.id,
+      expiresAt: null,
+    };
+  }
+}

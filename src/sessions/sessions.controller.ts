@@ -1,0 +1,124 @@
+import '@fastify/cookie';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+} from '@nestjs/common';
+import {
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { challengeFor } from '../auth/auth-schemes';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { Auth } from '../auth/decorators/auth.decorator';
+import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { Public } from '../auth/decorators/public.decorator';
+import { SESSION_COOKIE } from '../auth/guards/presented-credentials';
+import { UnauthorizedWithChallengeException } from '../common/http/unauthorized-with-challenge.exception';
+import { AppConfig } from '../config/app-config';
+import { toUserResponse } from '../users/dto/user.response';
+import { UsersService } from '../users/users.service';
+import { SessionLoginDto } from './dto/session-login.dto';
+import {
+  SessionCreatedResponse,
+  SessionResponse,
+} from './dto/session.response';
+import { SessionsService } from './sessions.service';
+
+/** Cookie sessions for browsers: sign in and out, list and revoke one's sessions. */
+@ApiTags('cookie sessions')
+@Controller()
+export class SessionsController {
+  constructor(
+    private readonly sessions: SessionsService,
+    private readonly users: UsersService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post('session')
+  @Public()
+  @HttpCode(200)
+  @ApiOkResponse({
+    type: SessionCreatedResponse,
+    description:
+      'Sets the sid cookie (HttpOnly, SameSite=Lax, Path=/; Secure when configured)',
+  })
+  @ApiUnauthorizedResponse({ description: 'Invalid username or password' })
+  async signIn(
+    @Body() dto: SessionLoginDto,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<SessionCreatedResponse> {
+    const user = await this.users.verifyPassword(dto.username, dto.password);
+    if (!user) {
+      throw new UnauthorizedWithChallengeException(
+        'Invalid username or password',
+        [challengeFor('session', false)],
+      );
+    }
+    const userAgent = request.headers['user-agent'];
+    const session = await this.sessions.create(user.id, user.tokensValidAfter, {
+      ip: request.ip ?? null,
+      userAgent: typeof userAgent === 'string' ? userAgent : null,
+    });
+    void reply.setCookie(SESSION_COOKIE, session.token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: this.config.cookieSecure,
+      maxAge: this.config.sessionMaxAgeSeconds,
+    });
+    return { user: toUserResponse(user), csrf_token: session.csrfToken };
+  }
+
+  @Delete('session')
+  @Auth('session')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description: 'Signed out: the session is deleted and the cookie cleared',
+  })
+  async signOut(
+    @CurrentUser() user: AuthenticatedUser,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    await this.sessions.revoke(user.id, user.credentialId ?? '');
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  }
+
+  @Get('sessions')
+  @Auth('jwt', 'session')
+  @ApiOkResponse({ type: SessionResponse, isArray: true })
+  list(@CurrentUser() user: AuthenticatedUser): Promise<SessionResponse[]> {
+    return this.sessions.list(
+      user.id,
+      user.scheme === 'session' ? user.credentialId : null,
+    );
+  }
+
+  @Delete('sessions/:id')
+  @Auth('jwt', 'session')
+  @HttpCode(204)
+  @ApiNoContentResponse({
+    description: 'Revoked: the session fails from the next request on',
+  })
+  async revoke(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<void> {
+    await this.sessions.revoke(user.id, id);
+    if (user.scheme === 'session' && user.credentialId === id) {
+      void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    }
+  }
+}
