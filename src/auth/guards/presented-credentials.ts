@@ -17,9 +17,11 @@ export function presentedCredentials(
   const found: (AuthScheme | 'unknown')[] = [];
   const authorization = request.headers.authorization;
   if (authorization !== undefined) {
-    const scheme = authorization
-      .slice(0, authorization.indexOf(' '))
-      .toLowerCase();
+    // Node trims trailing spaces, so `Bearer ` with no token arrives as `Bearer`.
+    const space = authorization.indexOf(' ');
+    const scheme = (
+      space === -1 ? authorization : authorization.slice(0, space)
+    ).toLowerCase();
     found.push(
       scheme === 'basic' ? 'basic' : scheme === 'bearer' ? 'jwt' : 'unknown',
     );
