@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExamplesModule } from './examples/examples.module';
 import { HealthModule } from './health/health.module';
+import { RedisModule } from './redis/redis.module';
 import { UsersModule } from './users/users.module';
 
 @Module({})
@@ -18,6 +19,7 @@ export class AppModule {
       imports: [
         ConfigModule.register(config),
         DatabaseModule,
+        RedisModule,
         HealthModule,
         UsersModule,
         AuthModule,

@@ -8,6 +8,7 @@ import {
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config';
 import { AUTH_SCHEMES, OPENAPI_SECURITY_SCHEMES } from './auth/auth-schemes';
+import { enterRequestContext } from './common/http/request-context';
 import { requestIdFor } from './common/http/request-id';
 import { redactUrl } from './common/logging/redact';
 
@@ -55,6 +56,15 @@ export async function configureApp(
   let closing = false;
   fastify.addHook('preClose', (done) => {
     closing = true;
+    done();
+  });
+  fastify.addHook('onRequest', (request, _reply, done) => {
+    const userAgent = request.headers['user-agent'];
+    enterRequestContext({
+      requestId: request.id,
+      ip: request.ip,
+      userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
+    });
     done();
   });
   fastify.addHook('onSend', async (request, reply) => {

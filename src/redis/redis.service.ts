@@ -1,0 +1,134 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import Redis from 'ioredis';
+import { AppConfig } from '../config/app-config';
+
+type Handler = (message: string) => void;
+
+/**
+ * The connection to Redis, when REDIS_URL is set: state shared by several instances (rate-limit
+ * counters, revocations, cache invalidations). Redis is never required to answer a request:
+ * commands fail fast while it is away (no offline queue), callers fall back to their own
+ * memory or to the database, and `onReconnect` listeners catch up once it is back.
+ */
+@Injectable()
+export class RedisService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger(RedisService.name);
+  private command?: Redis;
+  private subscriber?: Redis;
+  private readonly handlers = new Map<string, Set<Handler>>();
+  private readonly reconnectListeners = new Set<() => void>();
+  private wasReady = false;
+  private everReady = false;
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** Whether REDIS_URL is set: several instances may be sharing state. */
+  get enabled(): boolean {
+    return this.config.redisUrl !== null;
+  }
+
+  /** Whether both connections are up right now. */
+  get ready(): boolean {
+    return (
+      this.command?.status === 'ready' && this.subscriber?.status === 'ready'
+    );
+  }
+
+  /** The command connection while it is up, else null: use your fallback. */
+  get client(): Redis | null {
+    return this.ready ? (this.command ?? null) : null;
+  }
+
+  onModuleInit(): void {
+    const url = this.config.redisUrl;
+    if (!url) {
+      return;
+    }
+    const options = {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      // Keep trying, at most every 2 s: the server recovers by itself when Redis returns.
+      retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
+    };
+    this.command = new Redis(url, options);
+    this.subscriber = new Redis(url, options);
+    for (const connection of [this.command, this.subscriber]) {
+      connection.on('ready', () => this.updateState());
+      connection.on('close', () => this.updateState());
+      // ioredis reports every failed attempt; the state change is logged once instead.
+      connection.on('error', () => undefined);
+    }
+    this.subscriber.on('message', (channel: string, message: string) => {
+      for (const handler of this.handlers.get(channel) ?? []) {
+        handler(message);
+      }
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(
+      [this.command, this.subscriber].map((connection) =>
+        connection?.quit().catch(() => connection.disconnect()),
+      ),
+    );
+  }
+
+  /** Tells the other instances; false when Redis is away (they will catch up on reconnect). */
+  async publish(channel: string, message: string): Promise<boolean> {
+    const client = this.client;
+    if (!client) {
+      return false;
+    }
+    try {
+      await client.publish(channel, message);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Messages other instances publish on `channel` (ioredis resubscribes after a reconnect). */
+  subscribe(channel: string, handler: Handler): void {
+    let handlers = this.handlers.get(channel);
+    if (!handlers) {
+      handlers = new Set();
+      this.handlers.set(channel, handlers);
+      this.subscriber?.subscribe(channel).catch(() => undefined);
+    }
+    handlers.add(handler);
+  }
+
+  /** Called each time Redis comes back after being away: messages sent meanwhile were lost. */
+  onReconnect(listener: () => void): void {
+    this.reconnectListeners.add(listener);
+  }
+
+  private updateState(): void {
+    const ready = this.ready;
+    if (ready === this.wasReady) {
+      return;
+    }
+    this.wasReady = ready;
+    if (ready) {
+      this.logger.log({
+        msg: 'redis is up: state is shared with other instances',
+      });
+      if (this.everReady) {
+        for (const listener of this.reconnectListeners) {
+          listener();
+        }
+      }
+      this.everReady = true;
+    } else {
+      this.logger.warn({
+        msg: 'redis is unreachable: falling back to this instance and the database',
+      });
+    }
+  }
+}
