@@ -72,11 +72,11 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(
-      [this.command, this.subscriber].map((connection) =>
-        connection?.quit().catch(() => connection.disconnect()),
-      ),
-    );
+    for (const connection of [this.command, this.subscriber]) {
+      if (connection) {
+        await connection.quit().catch(() => connection.disconnect());
+      }
+    }
   }
 
   /** Tells the other instances; false when Redis is away (they will catch up on reconnect). */
