@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
+import { RedisService } from '../redis/redis.service';
 import { ApiKey } from './api-key.entity';
 import { generateApiKey, parseApiKey } from './api-key-format';
 
@@ -30,7 +31,7 @@ export interface NewApiKey {
   expiresInDays?: number;
 }
 
-/** Bounds how long a key deleted on another instance keeps working here. */
+/** Bounds staleness only where nothing else can: without Redis, across several instances. */
 const KEY_CACHE_TTL_MS = 30_000;
 const KEY_CACHE_SIZE = 50_000;
 /** `last_used_at` is written in batches, not once per request. */
@@ -46,9 +47,12 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     @InjectRepository(ApiKey) private readonly apiKeys: Repository<ApiKey>,
+    private readonly redis: RedisService,
   ) {}
 
   onModuleInit(): void {
+    this.redis.onInvalidate('api-key', (id) => this.cache.delete(id));
+    this.redis.onReconnect(() => this.cache.clear());
     this.flushTimer = setInterval(
       () => void this.flushLastUsed(),
       LAST_USED_FLUSH_MS,
@@ -104,6 +108,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     const result = await this.apiKeys.delete({ id, userId });
     this.cache.delete(id);
     this.lastUsed.delete(id);
+    await this.redis.invalidate('api-key', id);
     if (!result.affected) {
       throw new NotFoundException(`No API key with id ${id}`);
     }
@@ -134,7 +139,11 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   private async lookup(id: string): Promise<CachedKey | null> {
     const cached = this.cache.get(id);
     const now = Date.now();
-    if (cached && now - cached.cachedAt < KEY_CACHE_TTL_MS) {
+    if (
+      cached &&
+      this.redis.cachesTrustworthy &&
+      now - cached.cachedAt < KEY_CACHE_TTL_MS
+    ) {
       return cached;
     }
     const row = await this.apiKeys

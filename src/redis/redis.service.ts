@@ -9,6 +9,11 @@ import { AppConfig } from '../config/app-config';
 
 type Handler = (message: string) => void;
 
+const INVALIDATION_CHANNEL = 'gatehouse:invalidate';
+
+/** What a per-instance cache holds that another instance may change. */
+export type CachedKind = 'user' | 'api-key' | 'session' | 'user-sessions';
+
 /**
  * The connection to Redis, when REDIS_URL is set: state shared by several instances (rate-limit
  * counters, revocations, cache invalidations). Redis is never required to answer a request:
@@ -39,6 +44,14 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
     );
   }
 
+  /**
+   * Whether a per-instance cache may answer. Without Redis there is one instance and every
+   * change passes through it; with Redis, only while other instances' invalidations can reach us.
+   */
+  get cachesTrustworthy(): boolean {
+    return !this.enabled || this.ready;
+  }
+
   /** The command connection while it is up, else null: use your fallback. */
   get client(): Redis | null {
     return this.ready ? (this.command ?? null) : null;
@@ -64,6 +77,15 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
       // ioredis reports every failed attempt; the state change is logged once instead.
       connection.on('error', () => undefined);
     }
+    // Without an offline queue a SUBSCRIBE sent before the connection is up is refused, and
+    // services subscribe during start-up: every channel is (re)subscribed each time it is ready.
+    const subscriber = this.subscriber;
+    subscriber.on('ready', () => {
+      const channels = [...this.handlers.keys()];
+      if (channels.length > 0) {
+        subscriber.subscribe(...channels).catch(() => undefined);
+      }
+    });
     this.subscriber.on('message', (channel: string, message: string) => {
       for (const handler of this.handlers.get(channel) ?? []) {
         handler(message);
@@ -93,15 +115,32 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  /** Messages other instances publish on `channel` (ioredis resubscribes after a reconnect). */
+  /** Messages other instances publish on `channel`. */
   subscribe(channel: string, handler: Handler): void {
     let handlers = this.handlers.get(channel);
     if (!handlers) {
       handlers = new Set();
       this.handlers.set(channel, handlers);
-      this.subscriber?.subscribe(channel).catch(() => undefined);
+      if (this.subscriber?.status === 'ready') {
+        this.subscriber.subscribe(channel).catch(() => undefined);
+      }
     }
     handlers.add(handler);
+  }
+
+  /** Tells every other instance to drop what it caches about `id`. */
+  async invalidate(kind: CachedKind, id: string): Promise<void> {
+    await this.publish(INVALIDATION_CHANNEL, JSON.stringify({ kind, id }));
+  }
+
+  /** Runs `drop(id)` when another instance changed something of this kind. */
+  onInvalidate(kind: CachedKind, drop: (id: string) => void): void {
+    this.subscribe(INVALIDATION_CHANNEL, (message) => {
+      const parsed = parseInvalidation(message);
+      if (parsed?.kind === kind) {
+        drop(parsed.id);
+      }
+    });
   }
 
   /** Called each time Redis comes back after being away: messages sent meanwhile were lost. */
@@ -130,5 +169,18 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
         msg: 'redis is unreachable: falling back to this instance and the database',
       });
     }
+  }
+}
+
+function parseInvalidation(
+  message: string,
+): { kind: string; id: string } | null {
+  try {
+    const value = JSON.parse(message) as { kind?: unknown; id?: unknown };
+    return typeof value.kind === 'string' && typeof value.id === 'string'
+      ? { kind: value.kind, id: value.id }
+      : null;
+  } catch {
+    return null;
   }
 }

@@ -14,6 +14,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Not, type Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
+import { RedisService } from '../redis/redis.service';
 import { credentialIssuedAt } from '../users/credential-epoch';
 import { Session } from './session.entity';
 
@@ -42,7 +43,7 @@ export interface SessionListItem {
   current: boolean;
 }
 
-/** Bounds how long a session revoked on another instance keeps working here. */
+/** Bounds staleness only where nothing else can: without Redis, across several instances. */
 const SESSION_CACHE_TTL_MS = 30_000;
 const SESSION_CACHE_SIZE = 50_000;
 /** `last_seen_at` is written at most this often per session. */
@@ -60,9 +61,17 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     private readonly config: AppConfig,
+    private readonly redis: RedisService,
   ) {}
 
   onModuleInit(): void {
+    this.redis.onInvalidate('session', (id) =>
+      this.forget((session) => session.id === id),
+    );
+    this.redis.onInvalidate('user-sessions', (userId) =>
+      this.forget((session) => session.userId === userId),
+    );
+    this.redis.onReconnect(() => this.cache.clear());
     this.pruneTimer = setInterval(() => {
       this.pruneExpired().catch((error: unknown) =>
         this.logger.warn({
@@ -173,6 +182,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   async revoke(userId: string, id: string): Promise<void> {
     const result = await this.sessions.delete({ id, userId });
     this.forget((session) => session.id === id);
+    await this.redis.invalidate('session', id);
     if (!result.affected) {
       throw new NotFoundException(`No session with id ${id}`);
     }
@@ -189,6 +199,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     this.forget(
       (session) => session.userId === userId && session.id !== exceptId,
     );
+    await this.redis.invalidate('user-sessions', userId);
   }
 
   /** Sessions that are still live. */
@@ -214,7 +225,11 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   private async lookup(tokenHash: string): Promise<CachedSession | null> {
     const cached = this.cache.get(tokenHash);
     const now = Date.now();
-    if (cached && now - cached.cachedAt < SESSION_CACHE_TTL_MS) {
+    if (
+      cached &&
+      this.redis.cachesTrustworthy &&
+      now - cached.cachedAt < SESSION_CACHE_TTL_MS
+    ) {
       return cached;
     }
     const row = await this.sessions

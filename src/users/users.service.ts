@@ -5,12 +5,14 @@ import {
   Logger,
   NotFoundException,
   type OnApplicationBootstrap,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { compare } from 'bcrypt';
 import type { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { uniqueViolationColumn } from '../database/unique-violation';
+import { RedisService } from '../redis/redis.service';
 import { nextTokensValidAfter } from './credential-epoch';
 import { hashPassword, PASSWORD_MAX_BYTES, passwordProblem } from './password';
 import { type Role, User } from './user.entity';
@@ -47,7 +49,10 @@ export interface AdminChanges {
 }
 
 const AUTH_STATE_CACHE_SIZE = 50_000;
-/** Bounds how long a change made behind our back (another instance, a manual SQL edit) goes unseen. */
+/**
+ * Bounds how long a change made behind our back (a manual SQL edit; another instance when
+ * REDIS_URL is unset) goes unseen. Changes through any instance are broadcast through Redis.
+ */
 const AUTH_STATE_TTL_MS = 30_000;
 const AUTH_STATE_COLUMNS = [
   'id',
@@ -65,7 +70,7 @@ const AUTH_STATE_COLUMNS = [
  * rollback could undo another's insert.
  */
 @Injectable()
-export class UsersService implements OnApplicationBootstrap {
+export class UsersService implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger(UsersService.name);
   private readonly authStates = new Map<
     string,
@@ -76,7 +81,13 @@ export class UsersService implements OnApplicationBootstrap {
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly config: AppConfig,
+    private readonly redis: RedisService,
   ) {}
+
+  onModuleInit(): void {
+    this.redis.onInvalidate('user', (id) => this.authStates.delete(id));
+    this.redis.onReconnect(() => this.authStates.clear());
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const { adminUsername, adminPassword } = this.config;
@@ -169,7 +180,11 @@ export class UsersService implements OnApplicationBootstrap {
   async getAuthState(id: string): Promise<UserAuthState | null> {
     const cached = this.authStates.get(id);
     const now = Date.now();
-    if (cached && now - cached.cachedAt < AUTH_STATE_TTL_MS) {
+    if (
+      cached &&
+      this.redis.cachesTrustworthy &&
+      now - cached.cachedAt < AUTH_STATE_TTL_MS
+    ) {
       return cached.state;
     }
     const user = await this.users.findOne({
@@ -218,7 +233,7 @@ export class UsersService implements OnApplicationBootstrap {
         tokensValidAfterExemptId: exemptCredentialId,
       },
     );
-    this.authStates.delete(id);
+    await this.forget(id);
   }
 
   async updateProfile(id: string, changes: ProfileChanges): Promise<User> {
@@ -252,7 +267,7 @@ export class UsersService implements OnApplicationBootstrap {
   async setPassword(id: string, password: string): Promise<void> {
     const passwordHash = await hashPassword(password, this.config.bcryptCost);
     await this.users.update({ id }, { passwordHash });
-    this.authStates.delete(id);
+    await this.forget(id);
   }
 
   async list(
@@ -283,14 +298,14 @@ export class UsersService implements OnApplicationBootstrap {
     }
     if (Object.keys(patch).length > 0) {
       await this.users.update({ id }, patch);
-      this.authStates.delete(id);
+      await this.forget(id);
     }
     return this.getById(id);
   }
 
   async delete(id: string): Promise<void> {
     const result = await this.users.delete({ id });
-    this.authStates.delete(id);
+    await this.forget(id);
     if (!result.affected) {
       throw new NotFoundException(`No user with id ${id}`);
     }
@@ -329,6 +344,12 @@ export class UsersService implements OnApplicationBootstrap {
         throw error;
       }
     }
+  }
+
+  /** Drops the cached state here and on every other instance. */
+  private async forget(id: string): Promise<void> {
+    this.authStates.delete(id);
+    await this.redis.invalidate('user', id);
   }
 
   private findWithHash(

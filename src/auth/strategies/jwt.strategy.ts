@@ -38,7 +38,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     // jsonwebtoken accepts a token without `exp`; ours always carry one, so its absence is forgery.
     if (
       !isAccessTokenClaims(payload) ||
-      this.revocation.isRevoked(payload.jti)
+      (await this.revocation.isRevoked(payload.jti))
     ) {
       return null;
     }
