@@ -63,10 +63,9 @@ export class RevocationService implements OnModuleInit, OnModuleDestroy {
     if (expiresAt <= Date.now()) {
       return;
     }
-    await this.revokedTokens.upsert(
-      { jti, expiresAt: new Date(expiresAt) },
-      ['jti'],
-    );
+    await this.revokedTokens.upsert({ jti, expiresAt: new Date(expiresAt) }, [
+      'jti',
+    ]);
     this.revoked.set(jti, expiresAt);
     await this.redis.publish(
       REVOKED_CHANNEL,
