@@ -13,6 +13,7 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
+import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
@@ -31,7 +32,10 @@ import { CreateApiKeyDto } from './dto/create-api-key.dto';
 @Controller('api-keys')
 @Auth('jwt', 'session')
 export class ApiKeysController {
-  constructor(private readonly apiKeys: ApiKeysService) {}
+  constructor(
+    private readonly apiKeys: ApiKeysService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Post()
   @ApiCreatedResponse({ type: CreatedApiKeyResponse })
@@ -43,6 +47,18 @@ export class ApiKeysController {
       name: dto.name,
       scopes: dto.scopes ?? [FULL_ACCESS],
       expiresInDays: dto.expires_in_days,
+    });
+    this.audit.record({
+      type: 'api_key_created',
+      outcome: 'success',
+      userId: user.id,
+      username: user.username,
+      details: {
+        api_key_id: apiKey.id,
+        name: apiKey.name,
+        scopes: apiKey.scopes,
+        expires_at: apiKey.expiresAt?.toISOString() ?? null,
+      },
     });
     return toCreatedApiKeyResponse(apiKey, key);
   }
@@ -60,10 +76,17 @@ export class ApiKeysController {
   @ApiNoContentResponse({
     description: 'Deleted: the key fails from the next request on',
   })
-  remove(
+  async remove(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id') id: string,
   ): Promise<void> {
-    return this.apiKeys.delete(user.id, id);
+    await this.apiKeys.delete(user.id, id);
+    this.audit.record({
+      type: 'api_key_deleted',
+      outcome: 'success',
+      userId: user.id,
+      username: user.username,
+      details: { api_key_id: id },
+    });
   }
 }

@@ -136,6 +136,6 @@ export class AuthController {
       'Every token, refresh token and session of the user is revoked',
   })
   logoutAll(@CurrentUser() user: AuthenticatedUser): Promise<void> {
-    return this.auth.logoutEverywhere(user.id);
+    return this.auth.logoutEverywhere(user);
   }
 }

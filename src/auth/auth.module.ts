@@ -1,8 +1,10 @@
 // Owns authentication: the passport strategies (registered once, under the contract's scheme
-// names), the account flows and the profile routes. Imports users, tokens, api-keys and sessions.
+// names), the account flows and the profile routes. Imports users, tokens, api-keys, sessions
+// and audit.
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { AuditModule } from '../audit/audit.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
@@ -21,6 +23,7 @@ import { SessionStrategy } from './strategies/session.strategy';
     TokensModule,
     ApiKeysModule,
     SessionsModule,
+    AuditModule,
   ],
   controllers: [AuthController, ProfileController],
   providers: [

@@ -4,6 +4,7 @@ import {
   Injectable,
   Logger,
 } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
 import { UnauthorizedWithChallengeException } from '../common/http/unauthorized-with-challenge.exception';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -12,6 +13,7 @@ import { RevocationService } from '../tokens/revocation.service';
 import { isIssuedBefore } from '../users/credential-epoch';
 import { toUserResponse } from '../users/dto/user.response';
 import type { Role } from '../users/user.entity';
+import { normalizeUsername } from '../users/username';
 import { type NewUser, UsersService } from '../users/users.service';
 import { challengeFor } from './auth-schemes';
 import type { AuthenticatedUser } from './authenticated-user';
@@ -32,10 +34,17 @@ export class AuthService {
     private readonly refreshTokens: RefreshTokensService,
     private readonly revocation: RevocationService,
     private readonly sessions: SessionsService,
+    private readonly audit: AuditService,
   ) {}
 
   async register(input: NewUser): Promise<RegisteredResponse> {
     const user = await this.users.create(input);
+    this.audit.record({
+      type: 'register',
+      outcome: 'success',
+      userId: user.id,
+      username: user.username,
+    });
     return { user: toUserResponse(user), ...(await this.issueTokens(user)) };
   }
 
@@ -43,11 +52,24 @@ export class AuthService {
   async login(username: string, password: string): Promise<TokenPairResponse> {
     const user = await this.users.verifyPassword(username, password);
     if (!user) {
+      this.audit.record({
+        type: 'login',
+        outcome: 'failure',
+        username: normalizeUsername(username),
+        details: { scheme: 'jwt' },
+      });
       throw new UnauthorizedWithChallengeException(
         'Invalid username or password',
         [challengeFor('basic', false)],
       );
     }
+    this.audit.record({
+      type: 'login',
+      outcome: 'success',
+      userId: user.id,
+      username: user.username,
+      details: { scheme: 'jwt' },
+    });
     return this.issueTokens(user);
   }
 
@@ -62,6 +84,14 @@ export class AuthService {
         msg: 'refresh token reused: family revoked',
         user_id: spend.userId,
         family_id: spend.familyId,
+      });
+      // Whoever replayed it is unknown: the owner, or someone who stole the token.
+      this.audit.record({
+        type: 'refresh_token_reuse',
+        outcome: 'failure',
+        userId: spend.userId,
+        actorId: null,
+        details: { family_id: spend.familyId },
       });
     }
     if (spend.outcome !== 'spent') {
@@ -100,18 +130,33 @@ export class AuthService {
     if (user.credentialId && user.expiresAt) {
       await this.revocation.revoke(user.credentialId, user.expiresAt);
     }
+    let familyId: string | null = null;
     if (refreshToken) {
-      const familyId = await this.refreshTokens.familyOf(refreshToken, user.id);
+      familyId = await this.refreshTokens.familyOf(refreshToken, user.id);
       if (familyId) {
         await this.refreshTokens.revokeFamily(familyId);
       }
     }
+    this.audit.record({
+      type: 'logout',
+      outcome: 'success',
+      userId: user.id,
+      username: user.username,
+      details: { scheme: user.scheme, refresh_family_id: familyId },
+    });
   }
 
-  async logoutEverywhere(userId: string): Promise<void> {
-    await this.users.revokeAllCredentials(userId);
-    await this.refreshTokens.revokeAllOf(userId);
-    await this.sessions.revokeAllOf(userId);
+  async logoutEverywhere(user: AuthenticatedUser): Promise<void> {
+    await this.users.revokeAllCredentials(user.id);
+    await this.refreshTokens.revokeAllOf(user.id);
+    await this.sessions.revokeAllOf(user.id);
+    this.audit.record({
+      type: 'logout_all',
+      outcome: 'success',
+      userId: user.id,
+      username: user.username,
+      details: { scheme: user.scheme },
+    });
   }
 
   /** Everything the user holds stops working, except the very credential making this request. */
@@ -121,6 +166,13 @@ export class AuthService {
     newPassword: string,
   ): Promise<void> {
     if (!(await this.users.passwordMatches(user.id, currentPassword))) {
+      this.audit.record({
+        type: 'password_change',
+        outcome: 'failure',
+        userId: user.id,
+        username: user.username,
+        details: { scheme: user.scheme, reason: 'current_password' },
+      });
       throw new ForbiddenException('current_password is incorrect');
     }
     if (currentPassword === newPassword) {
@@ -139,6 +191,13 @@ export class AuthService {
       user.id,
       user.scheme === 'session' ? user.credentialId : null,
     );
+    this.audit.record({
+      type: 'password_change',
+      outcome: 'success',
+      userId: user.id,
+      username: user.username,
+      details: { scheme: user.scheme },
+    });
   }
 
   private async issueTokens(user: {

@@ -1,15 +1,25 @@
 import type { DataSourceOptions } from 'typeorm';
 import { ApiKey } from '../api-keys/api-key.entity';
+import { AuditEvent } from '../audit/audit-event.entity';
 import type { AppConfig } from '../config/app-config';
 import { Session } from '../sessions/session.entity';
 import { RefreshToken } from '../tokens/refresh-token.entity';
 import { RevokedToken } from '../tokens/revoked-token.entity';
+import { UsageDaily } from '../usage/usage-daily.entity';
 import { User } from '../users/user.entity';
 import { postgresMigrations, sqliteMigrations } from './migrations';
 import { usePostgresUtcTimestamps } from './postgres-utc';
 
 /** Listed explicitly (no globs) so that a build and the TypeORM CLI see the same set. */
-export const ENTITIES = [User, RefreshToken, RevokedToken, ApiKey, Session];
+export const ENTITIES = [
+  User,
+  RefreshToken,
+  RevokedToken,
+  ApiKey,
+  Session,
+  UsageDaily,
+  AuditEvent,
+];
 
 /** The one definition of the connection, used by the app, the tests and `ormconfig.ts`. */
 export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {

@@ -1,8 +1,16 @@
 import { Initial1795459283026 } from './migrations/postgres/1795459283026-Initial';
+import { UsageAndAudit1795460901139 } from './migrations/postgres/1795460901139-UsageAndAudit';
 import { Initial1795459280829 } from './migrations/sqlite/1795459280829-Initial';
+import { UsageAndAudit1795460895090 } from './migrations/sqlite/1795460895090-UsageAndAudit';
 
 // Each driver has its own generated migrations (TypeORM writes driver-specific SQL); both
 // lists must describe the same schema, which `npm run migration:check` verifies in CI.
 // Generated, read, committed, and never edited after they land.
-export const sqliteMigrations = [Initial1795459280829];
-export const postgresMigrations = [Initial1795459283026];
+export const sqliteMigrations = [
+  Initial1795459280829,
+  UsageAndAudit1795460895090,
+];
+export const postgresMigrations = [
+  Initial1795459283026,
+  UsageAndAudit1795460901139,
+];

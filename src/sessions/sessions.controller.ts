@@ -18,6 +18,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AuditService } from '../audit/audit.service';
 import { challengeFor } from '../auth/auth-schemes';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
@@ -27,6 +28,7 @@ import { SESSION_COOKIE } from '../auth/guards/presented-credentials';
 import { UnauthorizedWithChallengeException } from '../common/http/unauthorized-with-challenge.exception';
 import { AppConfig } from '../config/app-config';
 import { toUserResponse } from '../users/dto/user.response';
+import { normalizeUsername } from '../users/username';
 import { UsersService } from '../users/users.service';
 import { SessionLoginDto } from './dto/session-login.dto';
 import {
@@ -43,6 +45,7 @@ export class SessionsController {
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   @Post('session')
@@ -61,6 +64,12 @@ export class SessionsController {
   ): Promise<SessionCreatedResponse> {
     const user = await this.users.verifyPassword(dto.username, dto.password);
     if (!user) {
+      this.audit.record({
+        type: 'login',
+        outcome: 'failure',
+        username: normalizeUsername(dto.username),
+        details: { scheme: 'session' },
+      });
       throw new UnauthorizedWithChallengeException(
         'Invalid username or password',
         [challengeFor('session', false)],
@@ -70,6 +79,13 @@ export class SessionsController {
     const session = await this.sessions.create(user.id, user.tokensValidAfter, {
       ip: request.ip ?? null,
       userAgent: typeof userAgent === 'string' ? userAgent : null,
+    });
+    this.audit.record({
+      type: 'login',
+      outcome: 'success',
+      userId: user.id,
+      username: user.username,
+      details: { scheme: 'session', session_id: session.id },
     });
     void reply.setCookie(SESSION_COOKIE, session.token, {
       httpOnly: true,
@@ -92,6 +108,13 @@ export class SessionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     await this.sessions.revoke(user.id, user.credentialId ?? '');
+    this.audit.record({
+      type: 'session_revoked',
+      outcome: 'success',
+      userId: user.id,
+      username: user.username,
+      details: { session_id: user.credentialId, sign_out: true },
+    });
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
   }
 
@@ -117,6 +140,13 @@ export class SessionsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
     await this.sessions.revoke(user.id, id);
+    this.audit.record({
+      type: 'session_revoked',
+      outcome: 'success',
+      userId: user.id,
+      username: user.username,
+      details: { session_id: id, sign_out: false, scheme: user.scheme },
+    });
     if (user.scheme === 'session' && user.credentialId === id) {
       void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     }

@@ -11,6 +11,7 @@ import {
   Query,
 } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
@@ -26,7 +27,10 @@ import { UsersService } from './users.service';
 @Auth('jwt', 'session', 'basic')
 @Roles('admin')
 export class UsersController {
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+  ) {}
 
   @Get()
   @ApiOkResponse({ type: UserPage })
@@ -64,9 +68,20 @@ export class UsersController {
         'An admin cannot disable or demote their own account',
       );
     }
-    return {
-      user: toUserResponse(await this.users.applyAdminChanges(id, changes)),
-    };
+    const updated = await this.users.applyAdminChanges(id, changes);
+    this.audit.record({
+      type: 'user_updated',
+      outcome: 'success',
+      userId: updated.id,
+      actorId: admin.id,
+      username: updated.username,
+      details: {
+        by: admin.username,
+        ...(changes.roles !== undefined && { roles: [...updated.roles] }),
+        ...(changes.disabled !== undefined && { disabled: updated.disabled }),
+      },
+    });
+    return { user: toUserResponse(updated) };
   }
 
   @Delete(':id')
@@ -81,6 +96,15 @@ export class UsersController {
     if (id === admin.id) {
       throw new BadRequestException('An admin cannot delete their own account');
     }
+    const user = await this.users.getById(id);
     await this.users.delete(id);
+    this.audit.record({
+      type: 'user_deleted',
+      outcome: 'success',
+      userId: id,
+      actorId: admin.id,
+      username: user.username,
+      details: { by: admin.username },
+    });
   }
 }

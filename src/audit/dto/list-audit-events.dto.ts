@@ -1,0 +1,96 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import {
+  AUDIT_EVENT_TYPES,
+  AUDIT_OUTCOMES,
+  type AuditEventType,
+  type AuditOutcome,
+} from '../audit-event.entity';
+
+export class ListAuditEventsDto {
+  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  page: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit: number = 20;
+
+  @ApiPropertyOptional({ enum: AUDIT_EVENT_TYPES })
+  @IsOptional()
+  @IsIn(AUDIT_EVENT_TYPES)
+  type?: AuditEventType;
+
+  @ApiPropertyOptional({ enum: AUDIT_OUTCOMES })
+  @IsOptional()
+  @IsIn(AUDIT_OUTCOMES)
+  outcome?: AuditOutcome;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Events about this account',
+  })
+  @IsOptional()
+  @IsUUID()
+  user_id?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Events by this account (e.g. an admin)',
+  })
+  @IsOptional()
+  @IsUUID()
+  actor_id?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Events naming this username (normalised), e.g. failed logins of a name with no account',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  username?: string;
+
+  @ApiPropertyOptional({
+    description: 'Events of one request (its X-Request-Id)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(128)
+  request_id?: string;
+
+  @ApiPropertyOptional({
+    description: 'Inclusive: a date (YYYY-MM-DD, UTC) or an ISO 8601 instant',
+    example: '2025-01-01',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Inclusive: a date (YYYY-MM-DD, UTC: the whole day) or an ISO 8601 instant',
+    example: '2025-01-31',
+  })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+}
