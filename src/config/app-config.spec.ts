@@ -84,6 +84,16 @@ describe(loadConfig.name, () => {
     }
   });
 
+  it('prefixes Redis keys with gatehouse: unless REDIS_KEY_PREFIX says otherwise', () => {
+    expect(loadConfig({}, () => '').redisKeyPrefix).toBe('gatehouse:');
+    expect(
+      loadConfig({ REDIS_KEY_PREFIX: 'staging:gh:' }, () => '').redisKeyPrefix,
+    ).toBe('staging:gh:');
+    expect(() => loadConfig({ REDIS_KEY_PREFIX: 'has space' })).toThrow(
+      /REDIS_KEY_PREFIX must be 1 to 64/,
+    );
+  });
+
   it('reads sqlite: and postgres:// database URLs', () => {
     expect(
       loadConfig({ DATABASE_URL: 'sqlite:/var/lib/gh.sqlite' }, () => '')

@@ -19,6 +19,8 @@ export abstract class AppConfig {
   declare readonly rateLimitDefault: RateLimit;
   declare readonly rateLimitData: RateLimit;
   declare readonly redisUrl: string | null;
+  /** Starts every key this server writes in Redis, so deployments (or test runs) can share one. */
+  declare readonly redisKeyPrefix: string;
   declare readonly adminUsername: string | null;
   declare readonly adminPassword: string | null;
   declare readonly corsOrigins: readonly string[];
@@ -128,6 +130,7 @@ export function loadConfig(
       problems,
     ),
     redisUrl: env.REDIS_URL || null,
+    redisKeyPrefix: redisKeyPrefix(env.REDIS_KEY_PREFIX, problems),
     adminUsername: env.ADMIN_USERNAME || null,
     adminPassword: env.ADMIN_PASSWORD || null,
     corsOrigins: (env.CORS_ORIGINS ?? '')
@@ -293,6 +296,19 @@ function trustProxy(value: string | undefined): boolean | string {
   }
   if (/^(1|true|yes|on)$/i.test(value)) {
     return true;
+  }
+  return value;
+}
+
+function redisKeyPrefix(value: string | undefined, problems: string[]): string {
+  if (value === undefined || value === '') {
+    return 'gatehouse:';
+  }
+  if (!/^[\w:.{}-]{1,64}$/.test(value)) {
+    problems.push(
+      `REDIS_KEY_PREFIX must be 1 to 64 of letters, digits and _ : . - { } (got "${value}")`,
+    );
+    return 'gatehouse:';
   }
   return value;
 }

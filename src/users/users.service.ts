@@ -12,6 +12,7 @@ import { compare } from 'bcrypt';
 import type { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { uniqueViolationColumn } from '../database/unique-violation';
+import { LoginLockoutService } from '../rate-limit/login-lockout.service';
 import { RedisService } from '../redis/redis.service';
 import { nextTokensValidAfter } from './credential-epoch';
 import { hashPassword, PASSWORD_MAX_BYTES, passwordProblem } from './password';
@@ -82,6 +83,7 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     @InjectRepository(User) private readonly users: Repository<User>,
     private readonly config: AppConfig,
     private readonly redis: RedisService,
+    private readonly lockout: LoginLockoutService,
   ) {}
 
   onModuleInit(): void {
@@ -145,13 +147,33 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
 
   /**
    * The user whose password this is, or null. Unknown users, wrong passwords and disabled
-   * accounts cost the same bcrypt work, so timing does not tell which one it was.
+   * accounts cost the same bcrypt work, so timing does not tell which one it was. Repeated
+   * failures lock the username for the client's address (429, before any bcrypt work), known
+   * or unknown usernames alike.
    */
-  async verifyPassword(
-    username: string,
+  verifyPassword(username: string, password: string): Promise<User | null> {
+    const normalized = normalizeUsername(username);
+    return this.lockout.attempt(normalized, () =>
+      this.checkPassword(normalized, password),
+    );
+  }
+
+  /** Counts against the same lockout as sign-in: it is a password guess too. */
+  async passwordMatches(id: string, password: string): Promise<boolean> {
+    const user = await this.findWithHash({ id });
+    if (!user) {
+      return false;
+    }
+    const matched = await this.lockout.attempt(user.username, async () =>
+      (await compare(password, user.passwordHash)) ? user : null,
+    );
+    return matched !== null;
+  }
+
+  private async checkPassword(
+    normalized: string,
     password: string,
   ): Promise<User | null> {
-    const normalized = normalizeUsername(username);
     const user =
       normalized.length <= 32
         ? await this.findWithHash({ username: normalized })
@@ -166,11 +188,6 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
       return null;
     }
     return user;
-  }
-
-  async passwordMatches(id: string, password: string): Promise<boolean> {
-    const user = await this.findWithHash({ id });
-    return !!user && (await compare(password, user.passwordHash));
   }
 
   /**

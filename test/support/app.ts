@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,6 +46,9 @@ export async function createTestApp(
   const env: Record<string, string> = {
     BCRYPT_COST: '4',
     LOG_LEVEL: 'warn',
+    // With REDIS_URL set, test apps share rate limits and lockouts only when a test passes one
+    // prefix to several of them (a restart keeps its env, so its prefix).
+    REDIS_KEY_PREFIX: `gatehouse-test-${randomBytes(6).toString('hex')}:`,
     ...(database?.env ?? {}),
     ...options.env,
     DATA_DIR: dataDir,

@@ -3,8 +3,11 @@ import { Reflector } from '@nestjs/core';
 import {
   ApiForbiddenResponse,
   ApiSecurity,
+  ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { TOO_MANY_REQUESTS_RESPONSE } from '../../rate-limit/rate-limit.decorator';
+import { RateLimitGuard } from '../../rate-limit/rate-limit.guard';
 import type { AuthScheme } from '../auth-schemes';
 import { AuthenticationGuard } from '../guards/authentication.guard';
 import { RolesGuard } from '../guards/roles.guard';
@@ -16,18 +19,20 @@ export const AuthSchemesMetadata = Reflector.createDecorator<AuthScheme[]>();
  * Guards a controller or a route: the request must present one valid credential of one of the
  * named schemes, else 401 with a `WWW-Authenticate` challenge per scheme. Also applies
  * `@Roles`/`@Scopes` checks (403) and documents the security in OpenAPI. On a method it
- * replaces the class's schemes.
+ * replaces the class's schemes. Requests are rate limited per API key or user (429), counted
+ * right after authentication: refusals by role or scope count too, as they cost the same.
  *
  * @example `@Get('reports') @Auth('jwt', 'api-key') list(@CurrentUser() user: AuthenticatedUser) {…}`
  */
 export function Auth(...schemes: [AuthScheme, ...AuthScheme[]]) {
   return applyDecorators(
     AuthSchemesMetadata(schemes),
-    UseGuards(AuthenticationGuard, RolesGuard, ScopesGuard),
+    UseGuards(AuthenticationGuard, RateLimitGuard, RolesGuard, ScopesGuard),
     ...schemes.map((scheme) => ApiSecurity(scheme)),
     ApiUnauthorizedResponse({
       description: 'No credential, or an invalid one',
     }),
     ApiForbiddenResponse({ description: 'Authenticated, but not allowed' }),
+    ApiTooManyRequestsResponse(TOO_MANY_REQUESTS_RESPONSE),
   );
 }

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toErrorBody } from './error-body';
+import { TooManyRequestsException } from './too-many-requests.exception';
 import { UnauthorizedWithChallengeException } from './unauthorized-with-challenge.exception';
 
 /** Every error leaves in Nest's shape; an unexpected one is logged with its request id only. */
@@ -29,6 +30,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     }
     if (exception instanceof UnauthorizedWithChallengeException) {
       void reply.header('www-authenticate', [...exception.challenges]);
+    }
+    if (exception instanceof TooManyRequestsException) {
+      void reply.header('retry-after', String(exception.retryAfterSeconds));
     }
     void reply.status(body.statusCode).send(body);
   }
