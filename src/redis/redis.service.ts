@@ -66,6 +66,8 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: 2000,
+      // A Redis that hangs without disconnecting must not hold requests: callers fall back.
+      commandTimeout: 500,
       // Keep trying, at most every 2 s: the server recovers by itself when Redis returns.
       retryStrategy: (attempt: number) => Math.min(attempt * 200, 2000),
     };
