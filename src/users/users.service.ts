@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import {
   ConflictException,
   Injectable,
@@ -50,6 +50,9 @@ export interface AdminChanges {
 }
 
 const AUTH_STATE_CACHE_SIZE = 50_000;
+/** How long a verified Basic credential is taken on trust (every change to the user drops it). */
+const VERIFIED_CREDENTIAL_TTL_MS = 60_000;
+const VERIFIED_CREDENTIAL_CACHE_SIZE = 10_000;
 /**
  * Bounds how long a change made behind our back (a manual SQL edit; another instance when
  * REDIS_URL is unset) goes unseen. Changes through any instance are broadcast through Redis.
@@ -78,6 +81,16 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     { state: UserAuthState; cachedAt: number }
   >();
   private timingEqualiserHash?: Promise<string>;
+  /**
+   * Basic sends the password with every request. A pair that verified is remembered by an HMAC
+   * of it under a key that exists only in this process: the plaintext is never kept, and
+   * bcrypt runs once per pair and minute instead of once per request.
+   */
+  private readonly verifiedCredentials = new Map<
+    string,
+    { userId: string; expiresAt: number }
+  >();
+  private readonly credentialKey = randomBytes(32);
 
   constructor(
     @InjectRepository(User) private readonly users: Repository<User>,
@@ -87,8 +100,11 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
-    this.redis.onInvalidate('user', (id) => this.authStates.delete(id));
-    this.redis.onReconnect(() => this.authStates.clear());
+    this.redis.onInvalidate('user', (id) => this.dropCached(id));
+    this.redis.onReconnect(() => {
+      this.authStates.clear();
+      this.verifiedCredentials.clear();
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -188,6 +204,50 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
       return null;
     }
     return user;
+  }
+
+  /**
+   * Basic's check, on every request: like `verifyPassword` (same lockout), but a pair verified
+   * in the last minute skips bcrypt, and the answer is the cached auth state.
+   */
+  verifyBasicCredentials(
+    username: string,
+    password: string,
+  ): Promise<UserAuthState | null> {
+    const normalized = normalizeUsername(username);
+    return this.lockout.attempt(normalized, async () => {
+      const digest = createHmac('sha256', this.credentialKey)
+        .update(normalized)
+        .update('\0')
+        .update(password)
+        .digest('base64');
+      const remembered = this.verifiedCredentials.get(digest);
+      if (
+        remembered &&
+        remembered.expiresAt > Date.now() &&
+        this.redis.cachesTrustworthy
+      ) {
+        const state = await this.getAuthState(remembered.userId);
+        if (state && !state.disabled && state.username === normalized) {
+          return state;
+        }
+      }
+      this.verifiedCredentials.delete(digest);
+      const user = await this.checkPassword(normalized, password);
+      if (!user) {
+        return null;
+      }
+      this.verifiedCredentials.set(digest, {
+        userId: user.id,
+        expiresAt: Date.now() + VERIFIED_CREDENTIAL_TTL_MS,
+      });
+      if (this.verifiedCredentials.size > VERIFIED_CREDENTIAL_CACHE_SIZE) {
+        this.verifiedCredentials.delete(
+          this.verifiedCredentials.keys().next().value as string,
+        );
+      }
+      return this.getAuthState(user.id);
+    });
   }
 
   /**
@@ -365,8 +425,17 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
 
   /** Drops the cached state here and on every other instance. */
   private async forget(id: string): Promise<void> {
-    this.authStates.delete(id);
+    this.dropCached(id);
     await this.redis.invalidate('user', id);
+  }
+
+  private dropCached(id: string): void {
+    this.authStates.delete(id);
+    for (const [digest, remembered] of this.verifiedCredentials) {
+      if (remembered.userId === id) {
+        this.verifiedCredentials.delete(digest);
+      }
+    }
   }
 
   private findWithHash(

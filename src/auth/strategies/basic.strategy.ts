@@ -53,14 +53,14 @@ export class BasicStrategy extends PassportStrategy(
     username: string,
     password: string,
   ): Promise<AuthenticatedUser | null> {
-    const user = await this.users.verifyPassword(username, password);
-    if (!user) {
+    const state = await this.users.verifyBasicCredentials(username, password);
+    if (!state) {
       return null;
     }
     return {
-      id: user.id,
-      username: user.username,
-      roles: user.roles,
+      id: state.id,
+      username: state.username,
+      roles: state.roles,
       scopes: null,
       scheme: 'basic',
       credentialId: null,
