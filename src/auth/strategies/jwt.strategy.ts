@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -26,7 +27,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwtSecret,
+      // jsonwebtoken first tries to parse a string secret as a PEM public key, on every
+      // verify, and only then makes a secret key of it: most of a request's CPU. A KeyObject
+      // skips both (its typings predate KeyObject; jsonwebtoken checks `instanceof KeyObject`).
+      secretOrKey: createSecretKey(
+        Buffer.from(config.jwtSecret),
+      ) as unknown as Buffer,
       algorithms: [JWT_ALGORITHM],
       issuer: config.jwtIssuer,
       audience: config.jwtAudience,
