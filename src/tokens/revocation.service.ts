@@ -10,20 +10,38 @@ import { RedisService } from '../redis/redis.service';
 import { RevokedToken } from './revoked-token.entity';
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+const RELOAD_PAGE = 10_000;
 const REVOKED_CHANNEL = 'gatehouse:revoked';
 
 /**
- * The access-token blacklist. The table is the truth and survives restarts; every instance keeps
- * the unexpired entries in memory as well, so checking a token costs no database round trip.
- * With several instances, a revocation is broadcast through Redis and honoured everywhere at
- * once; while Redis is away, the check asks the database instead, and on its return each
- * instance reloads what it may have missed. Entries leave once their token would have expired.
+ * A 30-bit fingerprint of a jti: a small integer, so a Set of a million of them costs tens of
+ * megabytes where a Set of the strings would cost hundreds. Two jtis may share one: a hit is
+ * confirmed in the database, so a collision costs one lookup, never a wrong refusal.
+ */
+export function jtiFingerprint(jti: string): number {
+  // FNV-1a
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < jti.length; i += 1) {
+    hash ^= jti.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash & 0x3fffffff;
+}
+
+/**
+ * The access-token blacklist. The table is the truth and survives restarts. Every instance
+ * keeps fingerprints of the unexpired entries in memory, so a token that is not revoked (nearly
+ * all of them) is accepted without a database round trip. With several instances, a revocation
+ * is broadcast through Redis and honoured everywhere at once; while Redis is away, the check
+ * asks the database instead, and on its return each instance reloads what it may have missed.
+ * Entries leave once their token would have expired.
  */
 @Injectable()
 export class RevocationService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RevocationService.name);
-  /** jti → expiry (epoch ms). */
-  private readonly revoked = new Map<string, number>();
+  private fingerprints = new Set<number>();
+  /** Revocations heard while a reload reads the table, added to the new set at the swap. */
+  private heardDuringReload: number[] | null = null;
   private pruneTimer?: NodeJS.Timeout;
 
   constructor(
@@ -33,15 +51,8 @@ export class RevocationService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    this.redis.subscribe(REVOKED_CHANNEL, (message) => this.remember(message));
-    this.redis.onReconnect(() => {
-      this.reload().catch((error: unknown) =>
-        this.logger.warn({
-          msg: 'reloading the token blacklist failed',
-          error: error instanceof Error ? error.message : 'unknown',
-        }),
-      );
-    });
+    this.redis.subscribe(REVOKED_CHANNEL, (jti) => this.remember(jti));
+    this.redis.onReconnect(() => void this.reloadLogged());
     await this.reload();
     this.pruneTimer = setInterval(() => {
       this.prune().catch((error: unknown) =>
@@ -66,67 +77,74 @@ export class RevocationService implements OnModuleInit, OnModuleDestroy {
     await this.revokedTokens.upsert({ jti, expiresAt: new Date(expiresAt) }, [
       'jti',
     ]);
-    this.revoked.set(jti, expiresAt);
-    await this.redis.publish(
-      REVOKED_CHANNEL,
-      JSON.stringify({ jti, expiresAt }),
-    );
+    this.remember(jti);
+    await this.redis.publish(REVOKED_CHANNEL, jti);
   }
 
-  /** Memory first; the database only while other instances' revocations cannot reach us. */
+  /** Memory answers "not revoked"; a hit, or any question while Redis is away, asks the table. */
   async isRevoked(jti: string): Promise<boolean> {
-    if (this.revoked.has(jti)) {
-      return true;
-    }
-    if (this.redis.cachesTrustworthy) {
+    if (
+      this.redis.cachesTrustworthy &&
+      !this.fingerprints.has(jtiFingerprint(jti))
+    ) {
       return false;
     }
     return this.revokedTokens.existsBy({ jti });
   }
 
-  /** Deletes entries for tokens that have expired; returns how many rows went. */
+  /** Deletes entries for tokens that have expired and rebuilds the set; returns rows deleted. */
   async prune(now = Date.now()): Promise<number> {
-    for (const [jti, expiresAt] of this.revoked) {
-      if (expiresAt <= now) {
-        this.revoked.delete(jti);
-      }
-    }
     const result = await this.revokedTokens.delete({
       expiresAt: LessThan(new Date(now)),
     });
+    await this.reload(now);
     return result.affected ?? 0;
   }
 
-  private remember(message: string): void {
+  private remember(jti: string): void {
+    const fingerprint = jtiFingerprint(jti);
+    this.fingerprints.add(fingerprint);
+    this.heardDuringReload?.push(fingerprint);
+  }
+
+  private async reloadLogged(): Promise<void> {
     try {
-      const { jti, expiresAt } = JSON.parse(message) as {
-        jti?: unknown;
-        expiresAt?: unknown;
-      };
-      if (typeof jti === 'string' && typeof expiresAt === 'number') {
-        this.revoked.set(jti, expiresAt);
-      }
-    } catch {
-      // not one of ours
+      await this.reload();
+    } catch (error) {
+      this.logger.warn({
+        msg: 'reloading the token blacklist failed',
+        error: error instanceof Error ? error.message : 'unknown',
+      });
     }
   }
 
-  private async reload(): Promise<void> {
-    const now = new Date();
-    const batch = 10_000;
-    for (let offset = 0; ; offset += batch) {
-      const rows = await this.revokedTokens.find({
-        where: { expiresAt: MoreThan(now) },
-        order: { jti: 'ASC' },
-        skip: offset,
-        take: batch,
-      });
-      for (const row of rows) {
-        this.revoked.set(row.jti, row.expiresAt.getTime());
+  /** Reads the unexpired entries in pages by jti (keyset, not OFFSET: linear in the table). */
+  private async reload(now = Date.now()): Promise<void> {
+    this.heardDuringReload = [];
+    const fresh = new Set<number>();
+    try {
+      let after = '';
+      for (;;) {
+        const rows = await this.revokedTokens.find({
+          select: { jti: true },
+          where: { expiresAt: MoreThan(new Date(now)), jti: MoreThan(after) },
+          order: { jti: 'ASC' },
+          take: RELOAD_PAGE,
+        });
+        for (const row of rows) {
+          fresh.add(jtiFingerprint(row.jti));
+        }
+        if (rows.length < RELOAD_PAGE) {
+          break;
+        }
+        after = rows[rows.length - 1].jti;
       }
-      if (rows.length < batch) {
-        break;
+      for (const fingerprint of this.heardDuringReload) {
+        fresh.add(fingerprint);
       }
+      this.fingerprints = fresh;
+    } finally {
+      this.heardDuringReload = null;
     }
   }
 }
