@@ -94,6 +94,17 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('reads BCRYPT_CONCURRENCY, leaving one core to the event loop by default', () => {
+    const fallback = loadConfig({}, () => '').bcryptConcurrency;
+    expect(fallback).toBeGreaterThanOrEqual(1);
+    expect(
+      loadConfig({ BCRYPT_CONCURRENCY: '4' }, () => '').bcryptConcurrency,
+    ).toBe(4);
+    expect(() => loadConfig({ BCRYPT_CONCURRENCY: '0' })).toThrow(
+      /BCRYPT_CONCURRENCY/,
+    );
+  });
+
   it('reads sqlite: and postgres:// database URLs', () => {
     expect(
       loadConfig({ DATABASE_URL: 'sqlite:/var/lib/gh.sqlite' }, () => '')

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
 /**
@@ -16,6 +17,8 @@ export abstract class AppConfig {
   declare readonly accessTokenTtlSeconds: number;
   declare readonly refreshTokenTtlSeconds: number;
   declare readonly bcryptCost: number;
+  /** bcrypt jobs at once; by default one fewer than the cores, so the event loop keeps one. */
+  declare readonly bcryptConcurrency: number;
   declare readonly rateLimitDefault: RateLimit;
   declare readonly rateLimitData: RateLimit;
   declare readonly redisUrl: string | null;
@@ -117,6 +120,14 @@ export function loadConfig(
     ),
     // bcrypt's own bounds are 4..31; anything above 15 makes a login take seconds.
     bcryptCost: integer(env.BCRYPT_COST, 12, 'BCRYPT_COST', problems, 4, 15),
+    bcryptConcurrency: integer(
+      env.BCRYPT_CONCURRENCY,
+      Math.max(1, availableParallelism() - 1),
+      'BCRYPT_CONCURRENCY',
+      problems,
+      1,
+      64,
+    ),
     rateLimitDefault: rate(
       env.RATE_LIMIT_DEFAULT,
       '1000/minute',

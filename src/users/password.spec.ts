@@ -1,4 +1,8 @@
-import { passwordProblem } from './password';
+import {
+  passwordProblem,
+  setBcryptConcurrency,
+  withBcryptSlot,
+} from './password';
 
 describe(passwordProblem.name, () => {
   it('accepts 8 characters up to 72 bytes', () => {
@@ -18,5 +22,44 @@ describe(passwordProblem.name, () => {
 
   it('refuses a NUL, where the native binding would stop reading', () => {
     expect(passwordProblem('abcd\0efgh')).toMatch(/NUL/);
+  });
+});
+
+describe(withBcryptSlot.name, () => {
+  afterEach(() => setBcryptConcurrency(1));
+
+  it('runs at most the configured number of jobs at once, the others in arrival order', async () => {
+    setBcryptConcurrency(2);
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const releases: (() => void)[] = [];
+    const jobs = Array.from({ length: 5 }, (_, i) =>
+      withBcryptSlot(async () => {
+        started.push(i);
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise<void>((resolve) => releases.push(resolve));
+        running -= 1;
+        return i;
+      }),
+    );
+    for (let round = 0; round < 5; round += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      releases.shift()?.();
+    }
+    expect(await Promise.all(jobs)).toEqual([0, 1, 2, 3, 4]);
+    expect(peak).toBe(2);
+    expect(started).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('frees the slot when a job fails', async () => {
+    setBcryptConcurrency(1);
+    await expect(
+      withBcryptSlot(() => Promise.reject(new Error('boom'))),
+    ).rejects.toThrow('boom');
+    await expect(withBcryptSlot(() => Promise.resolve('next'))).resolves.toBe(
+      'next',
+    );
   });
 });

@@ -1,4 +1,5 @@
-import { hash } from 'bcrypt';
+import { availableParallelism } from 'node:os';
+import { compare, hash } from 'bcrypt';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 
 export const PASSWORD_MIN_LENGTH = 8;
@@ -43,6 +44,45 @@ export function IsPassword(options?: ValidationOptions) {
     });
 }
 
+/**
+ * At most this many bcrypt jobs run at once; the rest wait their turn. libuv's pool would run
+ * four at a time whatever the cores, and a login storm would then starve the event loop, so
+ * every other route's latency with it. The default leaves one core to the event loop.
+ */
+let bcryptSlots = Math.max(1, availableParallelism() - 1);
+let bcryptRunning = 0;
+const bcryptWaiting: (() => void)[] = [];
+
+export function setBcryptConcurrency(slots: number): void {
+  bcryptSlots = Math.max(1, slots);
+}
+
+export async function withBcryptSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (bcryptRunning < bcryptSlots) {
+    bcryptRunning += 1;
+  } else {
+    // A released slot is handed over directly, so no newcomer can overtake a waiter.
+    await new Promise<void>((resolve) => bcryptWaiting.push(resolve));
+  }
+  try {
+    return await work();
+  } finally {
+    const next = bcryptWaiting.shift();
+    if (next) {
+      next();
+    } else {
+      bcryptRunning -= 1;
+    }
+  }
+}
+
 export function hashPassword(password: string, cost: number): Promise<string> {
-  return hash(password, cost);
+  return withBcryptSlot(() => hash(password, cost));
+}
+
+export function comparePassword(
+  password: string,
+  passwordHash: string,
+): Promise<boolean> {
+  return withBcryptSlot(() => compare(password, passwordHash));
 }

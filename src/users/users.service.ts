@@ -8,14 +8,19 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { compare } from 'bcrypt';
 import type { Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { uniqueViolationColumn } from '../database/unique-violation';
 import { LoginLockoutService } from '../rate-limit/login-lockout.service';
 import { RedisService } from '../redis/redis.service';
 import { nextTokensValidAfter } from './credential-epoch';
-import { hashPassword, PASSWORD_MAX_BYTES, passwordProblem } from './password';
+import {
+  comparePassword,
+  hashPassword,
+  PASSWORD_MAX_BYTES,
+  passwordProblem,
+  setBcryptConcurrency,
+} from './password';
 import { type Role, User } from './user.entity';
 import { normalizeUsername } from './username';
 
@@ -97,7 +102,9 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     private readonly config: AppConfig,
     private readonly redis: RedisService,
     private readonly lockout: LoginLockoutService,
-  ) {}
+  ) {
+    setBcryptConcurrency(config.bcryptConcurrency);
+  }
 
   onModuleInit(): void {
     this.redis.onInvalidate('user', (id) => this.dropCached(id));
@@ -181,7 +188,7 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
       return false;
     }
     const matched = await this.lockout.attempt(user.username, async () =>
-      (await compare(password, user.passwordHash)) ? user : null,
+      (await comparePassword(password, user.passwordHash)) ? user : null,
     );
     return matched !== null;
   }
@@ -194,7 +201,7 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
       normalized.length <= 32
         ? await this.findWithHash({ username: normalized })
         : null;
-    const matches = await compare(
+    const matches = await comparePassword(
       password,
       user?.passwordHash ?? (await this.equaliserHash()),
     );
