@@ -1,0 +1,113 @@
+// The server under test: exactly what src/main.ts builds, plus one public route that does the
+// same non-auth work as GET /api/data (the benchmark's denominator), plus a CPU-profiler switch
+// the runner drives over the IPC channel. Lives in bench/ so src/ never ships a bench route.
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import type { AddressInfo } from 'node:net';
+import { AppModule } from '../src/app.module';
+import { configureApp, createAdapter } from '../src/app.setup';
+import { Public } from '../src/auth/decorators/public.decorator';
+import { createAppLogger } from '../src/common/logging/app-logger';
+import { configFromEnvironment } from '../src/config/config.module';
+import type { ServerToRunner, RunnerToServer } from './lib/server-messages';
+
+interface DataResponse {
+  message: string;
+  data: number[];
+}
+
+/**
+ * GET /api/bench/baseline: the body GET /api/data returns, without authentication. It passes
+ * through every global piece (helmet, cookies, request context, log hook, global guards such as
+ * the default rate limiter, interceptors such as usage counting), so the difference to
+ * /api/data is the authentication path and what hangs off the authenticated user.
+ */
+@Controller('bench')
+class BaselineController {
+  @Get('baseline')
+  @Public()
+  baseline(): DataResponse {
+    return { message: 'Hello bench!', data: [1, 2, 3] };
+  }
+}
+
+@Module({ controllers: [BaselineController] })
+class BenchModule {}
+
+function send(message: ServerToRunner): void {
+  process.send?.(message);
+}
+
+/** Answers the runner: memory figures, and an in-process V8 sampling profiler per case. */
+function handleRunnerMessages(): void {
+  const session = new Session();
+  session.connect();
+  let running = false;
+  process.on('message', (raw: RunnerToServer) => {
+    if (raw.type === 'gc') {
+      // Started with --expose-gc: each sample begins with a clean heap, not the last one's garbage.
+      globalThis.gc?.();
+      send({ type: 'gc-done' });
+    } else if (raw.type === 'memory-request') {
+      const usage: Record<string, number> = {};
+      for (const [name, bytes] of Object.entries(process.memoryUsage())) {
+        usage[name] = Math.round((bytes / 1024 / 1024) * 10) / 10;
+      }
+      send({ type: 'memory', usage });
+    } else if (raw.type === 'profile-start' && !running) {
+      running = true;
+      session.post('Profiler.enable', () =>
+        session.post(
+          'Profiler.setSamplingInterval',
+          { interval: raw.intervalMicros },
+          () =>
+            session.post('Profiler.start', () =>
+              send({ type: 'profile-started' }),
+            ),
+        ),
+      );
+    } else if (raw.type === 'profile-stop' && running) {
+      session.post('Profiler.stop', (error, result) => {
+        running = false;
+        if (error) {
+          send({ type: 'profile-error', message: error.message });
+          return;
+        }
+        writeFileSync(raw.path, JSON.stringify(result.profile));
+        send({ type: 'profile-written', path: raw.path });
+      });
+    }
+  });
+}
+
+async function bootstrap(): Promise<void> {
+  const config = configFromEnvironment();
+  const app = await NestFactory.create<NestFastifyApplication>(
+    {
+      module: BenchModule,
+      imports: [AppModule.register(config)],
+    },
+    createAdapter(config),
+    { logger: createAppLogger(config.logLevel) },
+  );
+  await configureApp(app, config);
+  await app.listen(config.port, '127.0.0.1');
+  const address = app.getHttpServer().address() as AddressInfo;
+  handleRunnerMessages();
+  send({
+    type: 'ready',
+    port: address.port,
+    // From process start: module loading, migrations, cache warm-up (e.g. the blacklist).
+    bootMs: Math.round(process.uptime() * 1000),
+  });
+}
+
+bootstrap().catch((error: unknown) => {
+  process.stderr.write(
+    `bench server failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,14 @@
+/** What the runner and the bench server say to each other over the child-process IPC channel. */
+export type RunnerToServer =
+  | { type: 'profile-start'; intervalMicros: number }
+  | { type: 'profile-stop'; path: string }
+  | { type: 'memory-request' }
+  | { type: 'gc' };
+
+export type ServerToRunner =
+  | { type: 'ready'; port: number; bootMs: number }
+  | { type: 'memory'; usage: Record<string, number> }
+  | { type: 'gc-done' }
+  | { type: 'profile-started' }
+  | { type: 'profile-written'; path: string }
+  | { type: 'profile-error'; message: string };

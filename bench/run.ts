@@ -1,0 +1,975 @@
+// `npm run bench`: builds the server, starts it as separate processes on fresh SQLite data,
+// seeds it, drives it over loopback with autocannon and writes bench/results/latest.{md,json}.
+// Every ratio compares samples taken in the same run, interleaved, on this machine.
+import type { Client } from 'autocannon';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { bcryptCapacity } from './lib/bcrypt-capacity';
+import {
+  type Load,
+  measure,
+  type Sample,
+  startLoad,
+  toSample,
+} from './lib/load';
+import { type BenchOptions, readOptions } from './lib/options';
+import { profileMarkdown, summariseProfile } from './lib/profile-summary';
+import { markdown, type Results, type Row } from './lib/report';
+import {
+  type BenchUser,
+  firstBasicRequests,
+  loginForRefreshTokens,
+  seedBlacklist,
+  seedUsers,
+} from './lib/seed';
+import {
+  BootTimeoutError,
+  quiesce,
+  sampleRss,
+  type ServerEntry,
+  type ServerHandle,
+  startServer,
+} from './lib/server-process';
+import { median, sumCounts } from './lib/stats';
+
+const ROOT = resolve(__dirname, '..');
+const RESULTS = join(ROOT, 'bench', 'results');
+const PROFILE_INTERVAL_MICROS = 250;
+const SETTLE_MS = 2000;
+
+function log(line: string): void {
+  process.stderr.write(`${line}\n`);
+}
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Compiles src/ and the bench entry with tsc (the project's compiler and options) into dist/bench-server. */
+function buildServer(): ServerEntry {
+  const started = performance.now();
+  // Type errors are `npm run typecheck`'s business; the emitted JavaScript is the same.
+  execFileSync(
+    process.execPath,
+    [
+      join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      join(ROOT, 'bench', 'tsconfig.server.json'),
+      '--noCheck',
+    ],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
+  log(
+    `built the server in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return {
+    args: [join(ROOT, 'dist', 'bench-server', 'bench', 'bench-server.js')],
+    cwd: ROOT,
+    description: 'compiled with tsc (dist/bench-server), plain node',
+  };
+}
+
+function swcEntry(): ServerEntry {
+  return {
+    args: ['-r', '@swc-node/register', join(ROOT, 'bench', 'bench-server.ts')],
+    cwd: ROOT,
+    description: 'TypeScript through @swc-node/register (compiled at load)',
+  };
+}
+
+function serverEnv(
+  options: BenchOptions,
+  dataDir: string,
+  jwtSecret: string,
+): Record<string, string> {
+  const inherited: Record<string, string> = {};
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'UV_THREADPOOL_SIZE']) {
+    const value = process.env[name];
+    if (value !== undefined) {
+      inherited[name] = value;
+    }
+  }
+  return {
+    ...inherited,
+    NODE_ENV: 'production',
+    JWT_SECRET: jwtSecret,
+    DATA_DIR: dataDir,
+    PORT: '0',
+    BCRYPT_COST: String(options.bcryptCost),
+    RATE_LIMIT_DEFAULT: options.rateLimit,
+    RATE_LIMIT_DATA: options.rateLimit,
+    LOG_LEVEL: options.logLevel,
+    ACCESS_TOKEN_TTL: '2h',
+  };
+}
+
+/** The server's RSS after a quiet moment. */
+async function settledRss(server: ServerHandle): Promise<number> {
+  await sleep(SETTLE_MS);
+  return server.rssMb();
+}
+
+function memoryText(usage: Record<string, number>): string {
+  return `V8 heap used ${usage.heapUsed} of ${usage.heapTotal} MB, external ${usage.external} MB`;
+}
+
+function gitState(): { commit: string; dirty: boolean } {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+    const status = execFileSync('git', ['status', '--porcelain'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    return { commit, dirty: status.trim().length > 0 };
+  } catch {
+    return { commit: 'unknown', dirty: false };
+  }
+}
+
+// ---- the loads ----------------------------------------------------------------------------
+
+/** GET with one header per connection, each connection a different user. */
+function perUserGet(
+  server: ServerHandle,
+  path: string,
+  users: readonly BenchUser[],
+  headerOf: (user: BenchUser) => Record<string, string>,
+  connections: number,
+): Load {
+  return {
+    server,
+    path,
+    options: () => {
+      let next = 0;
+      return {
+        connections,
+        setupClient: (client: Client) => {
+          client.setHeaders(headerOf(users[next++ % users.length]));
+        },
+      };
+    },
+  };
+}
+
+function loginLoad(
+  server: ServerHandle,
+  users: readonly BenchUser[],
+  connections: number,
+): Load {
+  return {
+    server,
+    path: '/api/login',
+    options: () => {
+      let next = 0;
+      return {
+        connections,
+        method: 'POST',
+        timeout: 60,
+        setupClient: (client: Client) => {
+          const user = users[next++ % users.length];
+          client.setHeadersAndBody(
+            { 'content-type': 'application/json' },
+            JSON.stringify({
+              username: user.username,
+              password: user.password,
+            }),
+          );
+        },
+      };
+    },
+  };
+}
+
+/**
+ * Each request spends a refresh token and its answer brings the next: the pool passes tokens
+ * from responses to the following requests, so no token is ever sent twice. Tokens in flight
+ * when a sample ends are lost; `prepare` tops the pool up with fresh logins.
+ */
+function refreshLoad(
+  server: ServerHandle,
+  pool: string[],
+  users: readonly BenchUser[],
+  connections: number,
+): Load {
+  return {
+    server,
+    path: '/api/refresh',
+    async prepare() {
+      if (pool.length < connections) {
+        pool.push(
+          ...(await loginForRefreshTokens(server.url, users, connections * 2)),
+        );
+      }
+    },
+    options: () => ({
+      connections,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/refresh',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => ({
+            ...request,
+            body: JSON.stringify({
+              refresh_token: pool.shift() ?? 'the-pool-ran-dry',
+            }),
+          }),
+          onResponse: (status, body) => {
+            if (status === 200) {
+              pool.push(
+                (JSON.parse(body) as { refresh_token: string }).refresh_token,
+              );
+            }
+          },
+        },
+      ],
+    }),
+  };
+}
+
+// ---- measuring ------------------------------------------------------------------------------
+
+interface BlacklistAttempt {
+  size: number;
+  insertMs: number;
+  bootMs?: number;
+  failure?: BootTimeoutError;
+}
+
+interface NamedLoad {
+  name: string;
+  load: Load;
+}
+
+function describe(sample: Sample): string {
+  const failures = Object.keys(sample.failures).length
+    ? ` failures ${JSON.stringify(sample.failures)}`
+    : '';
+  return (
+    `${sample.rps.toFixed(0)} rps, p50 ${sample.p50.toFixed(1)} ms, p99 ${sample.p99.toFixed(1)} ms, ` +
+    `peak RSS ${sample.peakRssMb.toFixed(0)} MB${failures}`
+  );
+}
+
+/** Warm-up for each, then `rounds` × (each load in turn): the interleaving that makes ratios fair. */
+async function interleave(
+  phase: string,
+  loads: readonly NamedLoad[],
+  options: BenchOptions,
+): Promise<Map<string, Sample[]>> {
+  const samples = new Map<string, Sample[]>(
+    loads.map(({ name }) => [name, []]),
+  );
+  if (options.warmup > 0) {
+    for (const { name, load } of loads) {
+      const sample = await measure(load, options.warmup);
+      log(`[${phase} warm-up] ${name}: ${describe(sample)}`);
+    }
+  }
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const { name, load } of loads) {
+      const sample = await measure(load, options.duration);
+      samples.get(name)?.push(sample);
+      log(`[${phase} ${round}/${options.rounds}] ${name}: ${describe(sample)}`);
+    }
+  }
+  return samples;
+}
+
+function summarise(samples: readonly Sample[]) {
+  return {
+    rps: median(samples.map((sample) => sample.rps)),
+    p50: median(samples.map((sample) => sample.p50)),
+    p99: median(samples.map((sample) => sample.p99)),
+    peakRssMb: Math.max(...samples.map((sample) => sample.peakRssMb)),
+    serverCpuUs: median(samples.map((sample) => sample.serverCpuUs)),
+    clientCpuUs: median(samples.map((sample) => sample.clientCpuUs)),
+    failures: sumCounts(samples.map((sample) => sample.failures)),
+    samples: [...samples],
+  };
+}
+
+// ---- main -------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const options = readOptions();
+  const startedAt = new Date();
+  const git = gitState();
+  log(
+    `gatehouse bench: ${options.rounds} rounds × ${options.duration} s, ${options.connections} connections, ` +
+      `blacklist ${options.blacklist.toLocaleString('en')}, phases ${[...options.phases].join(',')}`,
+  );
+  const entry = options.build ? buildServer() : swcEntry();
+  const work = mkdtempSync(join(tmpdir(), 'gatehouse-bench-'));
+  const jwtSecret = randomBytes(48).toString('base64');
+  const dirA = join(work, 'a');
+  mkdirSync(dirA);
+  const rows: Row[] = [];
+  const notes: string[] = [];
+  const bootMs: Record<string, number> = {};
+  const servers: ServerHandle[] = [];
+  const start = async (
+    name: string,
+    dataDir: string,
+    serverEntry: ServerEntry = entry,
+  ) => {
+    const server = await startServer(
+      name,
+      serverEntry,
+      serverEnv(options, dataDir, jwtSecret),
+      join(work, `server-${name}.log`),
+      options.bootTimeout,
+    );
+    servers.push(server);
+    return server;
+  };
+
+  try {
+    // 1. A fresh server: migrations run, then seed it over HTTP.
+    let a = await start('A', dirA);
+    const bootRss = await settledRss(a);
+    log(`server A up (${a.bootMs} ms, ${bootRss.toFixed(0)} MB); seeding…`);
+    const seedStarted = performance.now();
+    const users = await seedUsers(a.url, options.users);
+    const refreshPool = await loginForRefreshTokens(
+      a.url,
+      users,
+      options.connections * 2,
+    );
+    const seededRss = await settledRss(a);
+    log(
+      `seeded ${users.length} users, ${refreshPool.length} refresh tokens in ` +
+        `${((performance.now() - seedStarted) / 1000).toFixed(1)} s; RSS ${seededRss.toFixed(0)} MB`,
+    );
+    await a.stop();
+    servers.splice(servers.indexOf(a), 1);
+
+    // 2. B: a copy of A's seeded data (same secret, users and tokens) plus the blacklist,
+    // written straight into the file. Should B not start in time, a tenth of the size is tried,
+    // so that the per-request cost of a large blacklist is still measured.
+    const seeded = join(work, 'seeded');
+    cpSync(dirA, seeded, { recursive: true });
+    a = await start('A', dirA);
+    bootMs.A = a.bootMs;
+    const idleA = await settledRss(a);
+    const idleAMemory = await a.memory();
+    log(
+      `server A restarted (${a.bootMs} ms), idle RSS ${idleA.toFixed(0)} MB ${JSON.stringify(idleAMemory)}`,
+    );
+    const blacklistAttempts: BlacklistAttempt[] = [];
+    let b: ServerHandle | null = null;
+    let idleB: number | null = null;
+    let idleBMemory: Record<string, number> = {};
+    if (options.blacklist > 0 && options.phases.has('auth')) {
+      for (const size of [
+        options.blacklist,
+        Math.floor(options.blacklist / 10),
+      ]) {
+        if (size < 1 || b) {
+          break;
+        }
+        const dir = join(work, `b-${size}`);
+        cpSync(seeded, dir, { recursive: true });
+        const insertMs = await seedBlacklist(
+          join(dir, 'gatehouse.sqlite'),
+          size,
+        );
+        log(
+          `inserted ${size.toLocaleString('en')} revoked tokens in ${(insertMs / 1000).toFixed(1)} s; starting B…`,
+        );
+        try {
+          b = await start('B', dir);
+          blacklistAttempts.push({ size, insertMs, bootMs: b.bootMs });
+          bootMs[`B (${size.toLocaleString('en')} revoked)`] = b.bootMs;
+        } catch (error) {
+          if (!(error instanceof BootTimeoutError)) {
+            throw error;
+          }
+          blacklistAttempts.push({ size, insertMs, failure: error });
+          log(
+            `server B (${size.toLocaleString('en')} revoked tokens) did not start within ` +
+              `${error.seconds} s (RSS reached ${error.peakRssMb.toFixed(0)} MB)`,
+          );
+        }
+      }
+    }
+    const blacklistSize = blacklistAttempts.at(-1)?.size ?? 0;
+    if (b) {
+      idleB = await settledRss(b);
+      idleBMemory = await b.memory();
+      log(
+        `server B up (${b.bootMs} ms), idle RSS ${idleB.toFixed(0)} MB ${JSON.stringify(idleBMemory)}`,
+      );
+    }
+    // Optionally S: the same data served through @swc-node/register, to show what running the
+    // TypeScript directly would change (throughput and, above all, RSS).
+    let swc: ServerHandle | null = null;
+    let idleSwc: number | null = null;
+    if (options.swcCheck && options.build && options.phases.has('auth')) {
+      const dir = join(work, 's');
+      cpSync(seeded, dir, { recursive: true });
+      swc = await start('S', dir, swcEntry());
+      bootMs['S (swc-register)'] = swc.bootMs;
+      idleSwc = await settledRss(swc);
+      log(
+        `server S (swc-register) up (${swc.bootMs} ms), idle RSS ${idleSwc.toFixed(0)} MB`,
+      );
+    }
+    await firstBasicRequests(a.url, users);
+
+    const c = options.connections;
+    const baseline: Load = {
+      server: a,
+      path: '/api/bench/baseline',
+      options: () => ({ connections: c }),
+    };
+    const jwt = (server: ServerHandle) =>
+      perUserGet(
+        server,
+        '/api/data',
+        users,
+        (user) => ({ authorization: `Bearer ${user.accessToken}` }),
+        c,
+      );
+    const loads = {
+      baseline,
+      jwt: jwt(a),
+      'api-key': perUserGet(
+        a,
+        '/api/data',
+        users,
+        (user) => ({ 'x-api-key': user.apiKey }),
+        c,
+      ),
+      session: perUserGet(
+        a,
+        '/api/data',
+        users,
+        (user) => ({ cookie: `sid=${user.sessionId}` }),
+        c,
+      ),
+      basic: perUserGet(
+        a,
+        '/api/data',
+        users,
+        (user) => ({ authorization: user.basic }),
+        c,
+      ),
+      refresh: refreshLoad(a, refreshPool, users, c),
+      login: loginLoad(a, users, c),
+    };
+    const blacklistName = `jwt, ${blacklistSize.toLocaleString('en')} revoked`;
+    let peakA = 0;
+    let peakB = 0;
+
+    // 3a. The authentication paths against the baseline, and the blacklist against none.
+    if (options.phases.has('auth')) {
+      const auth: NamedLoad[] = [
+        { name: 'baseline', load: loads.baseline },
+        { name: 'jwt', load: loads.jwt },
+        { name: 'api-key', load: loads['api-key'] },
+        { name: 'session', load: loads.session },
+        { name: 'basic', load: loads.basic },
+        ...(b ? [{ name: blacklistName, load: jwt(b) }] : []),
+        ...(swc
+          ? [
+              {
+                name: 'baseline (swc-register)',
+                load: { ...loads.baseline, server: swc },
+              },
+              { name: 'jwt (swc-register)', load: jwt(swc) },
+            ]
+          : []),
+        { name: 'refresh', load: loads.refresh },
+      ];
+      const samples = await interleave('auth', auth, options);
+      const stats = (name: string) => summarise(samples.get(name) ?? []);
+      const base = stats('baseline');
+      const jwtStats = stats('jwt');
+      const ratioTo = (value: number, to: number, what: string) => ({
+        value: value / to,
+        to: what,
+      });
+      rows.push({
+        name: 'baseline',
+        server: 'A',
+        description:
+          'GET /api/bench/baseline: public, the same body as /api/data, through the same global hooks, guards and interceptors (the denominator)',
+        ...base,
+      });
+      const authRow = (
+        name: string,
+        description: string,
+        minimum: number | null,
+      ): Row => {
+        const row = stats(name);
+        const ratio = {
+          ...ratioTo(row.rps, base.rps, 'baseline'),
+          cpu: base.serverCpuUs / row.serverCpuUs,
+        };
+        return {
+          name,
+          server: 'A',
+          description,
+          ...row,
+          ratio,
+          target:
+            minimum === null
+              ? undefined
+              : {
+                  text: `≥ ${minimum} of baseline`,
+                  met: ratio.value >= minimum,
+                },
+        };
+      };
+      rows.push(
+        authRow(
+          'jwt',
+          'GET /api/data with Authorization: Bearer <access token>',
+          0.85,
+        ),
+        authRow(
+          'api-key',
+          'GET /api/data with X-API-Key (scope data:read)',
+          0.85,
+        ),
+        authRow('session', 'GET /api/data with the sid cookie', 0.85),
+        authRow(
+          'basic',
+          `GET /api/data with Authorization: Basic, after each credential's first request (bcrypt cost ${options.bcryptCost})`,
+          0.7,
+        ),
+      );
+      for (const attempt of blacklistAttempts) {
+        if (!attempt.failure) {
+          continue;
+        }
+        rows.push({
+          name: `jwt, ${attempt.size.toLocaleString('en')} revoked`,
+          server: 'B',
+          description:
+            `not measured: the server on a copy of A's data with ${attempt.size.toLocaleString('en')} rows in ` +
+            `revoked_tokens was still starting after ${attempt.failure.seconds} s (BENCH_BOOT_TIMEOUT) and was killed; ` +
+            `its RSS had reached ${attempt.failure.peakRssMb.toFixed(0)} MB`,
+          peakRssMb: attempt.failure.peakRssMb,
+          target: { text: '≥ 0.95 of jwt (cost < 5%)', met: false },
+        });
+      }
+      if (b) {
+        const listed = stats(blacklistName);
+        const ratio = {
+          ...ratioTo(listed.rps, jwtStats.rps, 'jwt (empty blacklist)'),
+          cpu: jwtStats.serverCpuUs / listed.serverCpuUs,
+        };
+        const fallback = blacklistSize !== options.blacklist;
+        rows.push({
+          name: blacklistName,
+          server: 'B',
+          description:
+            `GET /api/data, jwt, on a copy of A's data with ${blacklistSize.toLocaleString('en')} rows in revoked_tokens ` +
+            `(none of them the tokens used)${fallback ? `, measured because ${options.blacklist.toLocaleString('en')} did not start in time` : ''}`,
+          ...listed,
+          ratio,
+          target: {
+            text: fallback
+              ? `≥ 0.95 of jwt (the target is for ${options.blacklist.toLocaleString('en')})`
+              : '≥ 0.95 of jwt (cost < 5%)',
+            met: ratio.value >= 0.95,
+          },
+        });
+        peakB = Math.max(peakB, listed.peakRssMb);
+      }
+      if (swc) {
+        for (const [name, compiled] of [
+          ['baseline (swc-register)', base],
+          ['jwt (swc-register)', jwtStats],
+        ] as const) {
+          const row = stats(name);
+          rows.push({
+            name,
+            server: 'S',
+            description:
+              'the same case on server S: the same data, bench-server.ts run through @swc-node/register instead of compiled',
+            ...row,
+            ratio: {
+              value: row.rps / compiled.rps,
+              to: 'compiled',
+              cpu: compiled.serverCpuUs / row.serverCpuUs,
+            },
+          });
+        }
+        rows.push({
+          name: 'idle RSS, S (swc-register)',
+          server: 'S',
+          description: `after start, before any load; compiled (A): ${idleA.toFixed(0)} MB`,
+          peakRssMb: idleSwc ?? Number.NaN,
+        });
+      }
+      rows.push(
+        authRow(
+          'refresh',
+          'POST /api/refresh, a fresh refresh token every request (rotation; no bcrypt)',
+          null,
+        ),
+      );
+      for (const name of [
+        'baseline',
+        'jwt',
+        'api-key',
+        'session',
+        'basic',
+        'refresh',
+      ]) {
+        peakA = Math.max(peakA, stats(name).peakRssMb);
+      }
+    }
+
+    // 3b. Login throughput against what the cores can hash, interleaved.
+    if (options.phases.has('login')) {
+      const capacity: number[] = [];
+      const logins: Sample[] = [];
+      if (options.warmup > 0) {
+        log(
+          `[login warm-up] login: ${describe(await measure(loads.login, options.warmup))}`,
+        );
+      }
+      for (let round = 1; round <= options.rounds; round++) {
+        await quiesce();
+        const hashes = await bcryptCapacity(
+          options.bcryptCost,
+          options.bcryptConcurrency,
+          options.duration,
+        );
+        capacity.push(hashes);
+        log(
+          `[login ${round}/${options.rounds}] bcrypt capacity: ${hashes.toFixed(2)} compares/s`,
+        );
+        const sample = await measure(loads.login, options.duration);
+        logins.push(sample);
+        log(`[login ${round}/${options.rounds}] login: ${describe(sample)}`);
+      }
+      const hashesPerSecond = median(capacity);
+      const login = summarise(logins);
+      const ratio = login.rps / hashesPerSecond;
+      rows.push(
+        {
+          name: `bcrypt capacity (cost ${options.bcryptCost})`,
+          server: 'bench process',
+          description: `bcrypt.compare calls per second with ${options.bcryptConcurrency} in flight (os.cpus().length; libuv threadpool), measured in the runner while the servers idle: what the machine's cores can hash`,
+          rps: hashesPerSecond,
+        },
+        {
+          name: `login (cost ${options.bcryptCost})`,
+          server: 'A',
+          description:
+            'POST /api/login with a JSON body, each connection a different user',
+          ...login,
+          ratio: { value: ratio, to: 'bcrypt capacity' },
+          target: { text: '≥ 0.80 of bcrypt capacity', met: ratio >= 0.8 },
+        },
+      );
+      peakA = Math.max(peakA, login.peakRssMb);
+    }
+
+    // 3c. The jwt route's p99 alone and during a login storm, interleaved. The probe is a
+    // light closed loop (a few connections), so its latency is service time, not a queue
+    // behind its own requests.
+    if (options.phases.has('storm')) {
+      const probeConnections = options.stormProbeConnections;
+      const probe = perUserGet(
+        a,
+        '/api/data',
+        users,
+        (user) => ({ authorization: `Bearer ${user.accessToken}` }),
+        probeConnections,
+      );
+      const alone: Sample[] = [];
+      const stormed: Sample[] = [];
+      const storms: Sample[] = [];
+      if (options.warmup > 0) {
+        await measure(probe, options.warmup);
+      }
+      for (let round = 1; round <= options.rounds; round++) {
+        const quiet = await measure(probe, options.duration);
+        alone.push(quiet);
+        log(
+          `[storm ${round}/${options.rounds}] jwt probe alone: ${describe(quiet)}`,
+        );
+        await quiesce();
+        await a.gc();
+        const storm = startLoad(
+          loginLoad(a, users, options.stormConnections),
+          options.duration + 60,
+        );
+        const stormPeak = sampleRss(a);
+        // Let the storm fill the threadpool before the probe starts.
+        await sleep(1000);
+        const during = await measure(probe, options.duration, {
+          waitForQuiet: false,
+        });
+        storm.stop();
+        const stormSample = toSample(await storm.done, stormPeak());
+        stormed.push(during);
+        storms.push(stormSample);
+        log(
+          `[storm ${round}/${options.rounds}] jwt probe during the storm: ${describe(during)}; ` +
+            `storm logins ${stormSample.rps.toFixed(1)}/s`,
+        );
+      }
+      const quiet = summarise(alone);
+      const loud = summarise(stormed);
+      const storm = summarise(storms);
+      const ratio = loud.p99 / quiet.p99;
+      rows.push(
+        {
+          name: `jwt probe (${probeConnections} conn.)`,
+          server: 'A',
+          description: `GET /api/data, jwt, ${probeConnections} connections back to back: the route's latency without a queue`,
+          ...quiet,
+        },
+        {
+          name: `jwt probe + login storm`,
+          server: 'A',
+          description: `the same while ${options.stormConnections} connections log in as fast as they can (storm logins: ${storm.rps.toFixed(1)}/s; the CPU column counts the storm's bcrypt too)`,
+          ...loud,
+          ratio: { value: ratio, to: 'p99 without the storm' },
+          target: { text: 'p99 ≤ 3× without the storm', met: ratio <= 3 },
+        },
+      );
+      peakA = Math.max(peakA, quiet.peakRssMb, loud.peakRssMb, storm.peakRssMb);
+    }
+
+    // 3d. The soak: every case on A at once, no collection forced in between, for the RSS a
+    // sustained mixed load reaches (the samples above each start on a collected heap).
+    if (options.phases.has('soak')) {
+      const soakLoads: NamedLoad[] = [
+        { name: 'baseline', load: loads.baseline },
+        { name: 'jwt', load: loads.jwt },
+        { name: 'api-key', load: loads['api-key'] },
+        { name: 'session', load: loads.session },
+        { name: 'basic', load: loads.basic },
+        { name: 'refresh', load: loads.refresh },
+      ];
+      await loads.refresh.prepare?.();
+      await quiesce();
+      const cpuBefore = a.cpuMs();
+      const peak = sampleRss(a);
+      const finished = await Promise.all(
+        soakLoads.map(({ load }) => startLoad(load, options.soak).done),
+      );
+      const soakPeak = peak();
+      const cpuMs = a.cpuMs() - cpuBefore;
+      const parts = finished.map((run, i) => ({
+        name: soakLoads[i].name,
+        sample: toSample(run, soakPeak),
+      }));
+      const total = parts.reduce((sum, { sample }) => sum + sample.rps, 0);
+      const requests = parts.reduce(
+        (sum, { sample }) => sum + sample.requests,
+        0,
+      );
+      log(
+        `[soak] ${total.toFixed(0)} rps in all (${parts
+          .map(({ name, sample }) => `${name} ${sample.rps.toFixed(0)}`)
+          .join(', ')}), peak RSS ${soakPeak.toFixed(0)} MB`,
+      );
+      rows.push({
+        name: 'soak: all of the above at once',
+        server: 'A',
+        description:
+          `baseline, jwt, api-key, session, basic and refresh together, ${options.connections} connections each, ` +
+          `for ${options.soak} s without a forced collection: ${parts
+            .map(({ name, sample }) => `${name} ${sample.rps.toFixed(0)} rps`)
+            .join(', ')}`,
+        rps: total,
+        serverCpuUs: (cpuMs * 1000) / requests,
+        peakRssMb: soakPeak,
+        failures: sumCounts(
+          parts.map(({ name, sample }) =>
+            Object.fromEntries(
+              Object.entries(sample.failures).map(([key, count]) => [
+                `${name} ${key}`,
+                count,
+              ]),
+            ),
+          ),
+        ),
+      });
+      peakA = Math.max(peakA, soakPeak);
+    }
+
+    // 4. Memory.
+    const idleAfterLoad = await settledRss(a);
+    rows.push(
+      {
+        name: 'idle RSS, A',
+        server: 'A',
+        description: `after start on the seeded database, before any load (${memoryText(idleAMemory)}; on the empty database: ${bootRss.toFixed(0)} MB; just after seeding: ${seededRss.toFixed(0)} MB; idle after all the load: ${idleAfterLoad.toFixed(0)} MB)`,
+        peakRssMb: idleA,
+        target: { text: '< 150 MB', met: idleA < 150 },
+      },
+      {
+        name: 'peak RSS under load, A',
+        server: 'A',
+        description:
+          'the highest RSS sampled (every 100 ms) during any case on A',
+        peakRssMb: peakA,
+        target: { text: '< 300 MB', met: peakA < 300 },
+      },
+    );
+    if (b && idleB !== null) {
+      rows.push(
+        {
+          name: `idle RSS, B (${blacklistSize.toLocaleString('en')} revoked)`,
+          server: 'B',
+          description: `after start with the blacklist loaded, before any load (${memoryText(idleBMemory)})`,
+          peakRssMb: idleB,
+          target: { text: '< 150 MB', met: idleB < 150 },
+        },
+        {
+          name: `peak RSS under load, B (${blacklistSize.toLocaleString('en')} revoked)`,
+          server: 'B',
+          description: 'the highest RSS sampled during the jwt case on B',
+          peakRssMb: peakB,
+          target: { text: '< 300 MB', met: peakB < 300 },
+        },
+      );
+    }
+
+    // 5. Optional CPU profiles: one extra sample per case, profiled, never used for the figures.
+    let profileReport: string | null = null;
+    if (options.profile) {
+      const dir = join(RESULTS, 'profiles');
+      mkdirSync(dir, { recursive: true });
+      const profiled: NamedLoad[] = [
+        { name: 'baseline', load: loads.baseline },
+        { name: 'jwt', load: loads.jwt },
+        { name: 'api-key', load: loads['api-key'] },
+        { name: 'session', load: loads.session },
+        { name: 'basic', load: loads.basic },
+        ...(b ? [{ name: 'jwt-blacklist', load: jwt(b) }] : []),
+        { name: 'refresh', load: loads.refresh },
+        { name: 'login', load: loads.login },
+      ];
+      const sections: string[] = [];
+      for (const { name, load } of profiled) {
+        const path = join(dir, `${name}.cpuprofile`);
+        await load.prepare?.();
+        await quiesce();
+        await load.server.gc();
+        await load.server.startProfile(PROFILE_INTERVAL_MICROS);
+        const sample = await measure(load, options.duration, {
+          waitForQuiet: false,
+        });
+        await load.server.stopProfile(path);
+        log(`[profile] ${name}: ${describe(sample)} → ${path}`);
+        sections.push(
+          profileMarkdown(
+            `${name} (${sample.rps.toFixed(0)} rps while profiled)`,
+            summariseProfile(path, ROOT),
+          ),
+        );
+      }
+      profileReport = [
+        '# CPU profiles of the latest run',
+        '',
+        `Run of ${startedAt.toISOString()}, the same as ${options.output}.md.`,
+        '',
+        `The server's main thread, sampled every ${PROFILE_INTERVAL_MICROS} µs during one extra ${options.duration} s sample per case ` +
+          '(profiling slows the server; these samples are not in the table). bcrypt runs on libuv threads, which are not sampled: ' +
+          'on the main thread it shows as idle time. The .cpuprofile files are in bench/results/profiles/ (not committed); ' +
+          'open them in Chrome DevTools or summarise one with `node -r @swc-node/register bench/profile-summary.ts <file>`.',
+        '',
+        ...sections,
+      ].join('\n');
+    }
+
+    if (options.logLevel === 'warn') {
+      notes.push(
+        "Request logging is off (LOG_LEVEL=warn): the per-request line is at level 'log'. BENCH_LOG_LEVEL=log measures with it on (stdout to a file).",
+      );
+    }
+
+    const finishedAt = new Date();
+    const results: Results = {
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      elapsedSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+      machine: {
+        cpus: cpus().length,
+        cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+        memoryMb: Math.round(totalmem() / 1024 / 1024),
+        node: process.versions.node,
+        platform: `${process.platform} ${process.arch}`,
+      },
+      git,
+      options: { ...options, phases: [...options.phases] },
+      server: {
+        runtime: entry.description,
+        env: {
+          ...serverEnv(options, '<temp>', '<random, 48 bytes>'),
+          PATH: '…',
+          HOME: '…',
+        },
+        bootMs,
+      },
+      seeding: {
+        users: users.length,
+        blacklists: blacklistAttempts.map(
+          ({ size, insertMs, bootMs, failure }) => ({
+            rows: size,
+            insertMs: Math.round(insertMs),
+            bootMs: bootMs ?? null,
+            bootTimedOutAfterSeconds: failure?.seconds ?? null,
+          }),
+        ),
+      },
+      rows,
+      notes,
+    };
+    writeResults(results, options.output, profileReport);
+  } finally {
+    for (const server of servers) {
+      await server.stop();
+    }
+    if (options.keepData) {
+      log(`data and server logs kept in ${work}`);
+    } else {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+}
+
+function writeResults(
+  results: Results,
+  output: string,
+  profileReport: string | null,
+): void {
+  mkdirSync(RESULTS, { recursive: true });
+  const md = markdown(results);
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  const stamp = results.startedAt.replace(/[:.]/g, '-');
+  writeFileSync(join(RESULTS, `${output}.md`), md);
+  writeFileSync(join(RESULTS, `${output}.json`), json);
+  writeFileSync(join(RESULTS, `${stamp}.md`), md);
+  writeFileSync(join(RESULTS, `${stamp}.json`), json);
+  if (profileReport) {
+    writeFileSync(join(RESULTS, `${output}-profile.md`), profileReport);
+  }
+  process.stdout.write(`\n${md}\n`);
+  log(
+    `wrote bench/results/${output}.md and ${output}.json (and ${stamp}.*)` +
+      (profileReport ? `, ${output}-profile.md` : ''),
+  );
+}
+
+main().catch((error: unknown) => {
+  log(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+  );
+  process.exitCode = 1;
+});
