@@ -1,15 +1,16 @@
-import { ApiHideProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
-  IsInt,
+  ApiHideProperty,
+  ApiPropertyOptional,
+  IntersectionType,
+} from '@nestjs/swagger';
+import {
   IsOptional,
   IsString,
   IsUUID,
-  Max,
-  Min,
   ValidateBy,
   type ValidationOptions,
 } from 'class-validator';
+import { PageQueryDto } from '../../common/http/page-query.dto';
 import { isDay } from '../usage-range';
 
 function IsDay(options?: ValidationOptions): PropertyDecorator {
@@ -56,7 +57,10 @@ export class ProfileUsageDto extends UsageRangeDto {
   api_key?: string;
 }
 
-export class ListUsageDto extends UsageRangeDto {
+export class ListUsageDto extends IntersectionType(
+  UsageRangeDto,
+  PageQueryDto,
+) {
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'Only this user',
@@ -64,19 +68,4 @@ export class ListUsageDto extends UsageRangeDto {
   @IsOptional()
   @IsUUID()
   user_id?: string;
-
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  page: number = 1;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit: number = 20;
 }
