@@ -43,7 +43,7 @@ export class AppModule {
         },
         {
           provide: APP_FILTER,
-          useValue: new AllExceptionsFilter(config.bodyLimitBytes),
+          useValue: new AllExceptionsFilter(),
         },
       ],
     };

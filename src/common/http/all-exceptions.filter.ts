@@ -14,13 +14,11 @@ import { UnauthorizedWithChallengeException } from './unauthorized-with-challeng
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger(AllExceptionsFilter.name);
 
-  constructor(private readonly bodyLimit: number) {}
-
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const { body, internal } = toErrorBody(exception, this.bodyLimit);
+    const { body, internal } = toErrorBody(exception);
     if (internal) {
       this.logger.error({
         msg: 'unhandled error',

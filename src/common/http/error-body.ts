@@ -6,43 +6,16 @@ export interface ErrorBody {
   message: string;
 }
 
-/** Fastify's own errors raised before a handler runs (body parsing, content type, limits). */
-const FASTIFY_ERRORS: Record<
-  string,
-  { status: number; message: (limit: number) => string }
-> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: {
-    status: HttpStatus.PAYLOAD_TOO_LARGE,
-    message: (limit) =>
-      `Request body is larger than the limit of ${limit} bytes`,
-  },
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
-    status: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
-    message: () =>
-      'Unsupported content type: send application/json or application/x-www-form-urlencoded',
-  },
-  FST_ERR_CTP_INVALID_CONTENT_LENGTH: {
-    status: HttpStatus.BAD_REQUEST,
-    message: () => 'Content-Length does not match the body',
-  },
-  FST_ERR_CTP_EMPTY_JSON_BODY: {
-    status: HttpStatus.BAD_REQUEST,
-    message: () => 'Body is empty but content-type is application/json',
-  },
-  FST_ERR_CTP_INVALID_JSON_BODY: {
-    status: HttpStatus.BAD_REQUEST,
-    message: () => 'Malformed JSON body',
-  },
-};
-
 /**
- * Maps anything thrown to Nest's `{statusCode, error, message}` shape. Unknown errors become a
- * bare 500: `internal` is true so the caller logs them, and nothing of them reaches the client.
+ * Maps anything thrown to Nest's `{statusCode, error, message}` shape. Nest 12's Fastify adapter
+ * hands body errors (malformed JSON, too large, wrong type) over as HttpExceptions already; an
+ * error of Fastify's own with a 4xx status keeps its message. Anything else becomes a bare 500:
+ * `internal` is true so the caller logs it, and nothing of it reaches the client.
  */
-export function toErrorBody(
-  error: unknown,
-  bodyLimit: number,
-): { body: ErrorBody; internal: boolean } {
+export function toErrorBody(error: unknown): {
+  body: ErrorBody;
+  internal: boolean;
+} {
   if (error instanceof HttpException) {
     const status = error.getStatus();
     const response = error.getResponse();
@@ -62,44 +35,18 @@ export function toErrorBody(
       internal: false,
     };
   }
-  const fastifyError = error as {
-    code?: unknown;
+  const { statusCode, message } = error as {
     statusCode?: unknown;
     message?: unknown;
   };
-  const known =
-    typeof fastifyError.code === 'string'
-      ? FASTIFY_ERRORS[fastifyError.code]
-      : undefined;
-  if (known) {
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
     return {
       body: {
-        statusCode: known.status,
-        error: reasonPhrase(known.status),
-        message: known.message(bodyLimit),
+        statusCode,
+        error: reasonPhrase(statusCode),
+        message:
+          typeof message === 'string' ? message : reasonPhrase(statusCode),
       },
-      internal: false,
-    };
-  }
-  if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
-    return {
-      body: {
-        statusCode: 400,
-        error: 'Bad Request',
-        message: 'Malformed JSON body',
-      },
-      internal: false,
-    };
-  }
-  const status =
-    typeof fastifyError.statusCode === 'number' ? fastifyError.statusCode : 500;
-  if (status >= 400 && status < 500) {
-    const message =
-      typeof fastifyError.message === 'string'
-        ? fastifyError.message
-        : reasonPhrase(status);
-    return {
-      body: { statusCode: status, error: reasonPhrase(status), message },
       internal: false,
     };
   }
