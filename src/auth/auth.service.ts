@@ -74,10 +74,6 @@ export class AuthService {
   }
 
   async refresh(token: string): Promise<TokenPairResponse> {
-    const rejected = new UnauthorizedWithChallengeException(
-      'Invalid, expired or already used refresh token',
-      [challengeFor('jwt', true)],
-    );
     const spend = await this.refreshTokens.spend(token);
     if (spend.outcome === 'reused') {
       this.logger.warn({
@@ -95,7 +91,7 @@ export class AuthService {
       });
     }
     if (spend.outcome !== 'spent') {
-      throw rejected;
+      throw refreshRejected();
     }
     const spent = spend.token;
     const state = await this.users.getAuthState(spent.userId);
@@ -105,14 +101,14 @@ export class AuthService {
       isIssuedBefore(spent.issuedAt, state.tokensValidAfter)
     ) {
       await this.refreshTokens.revokeFamily(spent.familyId);
-      throw rejected;
+      throw refreshRejected();
     }
     const successor = await this.refreshTokens.issueSuccessor(
       spent,
       state.tokensValidAfter,
     );
     if (!successor) {
-      throw rejected;
+      throw refreshRejected();
     }
     const access = this.accessTokens.sign(
       state,
@@ -230,4 +226,11 @@ function pair(
     token_type: 'Bearer',
     expires_in: expiresIn,
   };
+}
+
+function refreshRejected(): UnauthorizedWithChallengeException {
+  return new UnauthorizedWithChallengeException(
+    'Invalid, expired or already used refresh token',
+    [challengeFor('jwt', true)],
+  );
 }

@@ -4,7 +4,11 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
-import { AccessTokenService, JWT_ALGORITHM } from './access-token.service';
+import {
+  AccessTokenService,
+  JWT_ALGORITHM,
+  jwtKey,
+} from './access-token.service';
 import { RefreshToken } from './refresh-token.entity';
 import { RefreshTokensService } from './refresh-tokens.service';
 import { RevocationService } from './revocation.service';
@@ -16,7 +20,7 @@ import { RevokedToken } from './revoked-token.entity';
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
+        secret: jwtKey(config.jwtSecret) as unknown as string,
         signOptions: { algorithm: JWT_ALGORITHM },
         verifyOptions: {
           algorithms: [JWT_ALGORITHM],

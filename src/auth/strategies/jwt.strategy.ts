@@ -1,4 +1,3 @@
-import { createSecretKey } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
@@ -6,6 +5,7 @@ import { AppConfig } from '../../config/app-config';
 import {
   isAccessTokenClaims,
   JWT_ALGORITHM,
+  jwtKey,
 } from '../../tokens/access-token.service';
 import { RevocationService } from '../../tokens/revocation.service';
 import { isIssuedBefore } from '../../users/credential-epoch';
@@ -27,12 +27,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      // jsonwebtoken first tries to parse a string secret as a PEM public key, on every
-      // verify, and only then makes a secret key of it: most of a request's CPU. A KeyObject
-      // skips both (its typings predate KeyObject; jsonwebtoken checks `instanceof KeyObject`).
-      secretOrKey: createSecretKey(
-        Buffer.from(config.jwtSecret),
-      ) as unknown as Buffer,
+      secretOrKey: jwtKey(config.jwtSecret) as unknown as Buffer,
       algorithms: [JWT_ALGORITHM],
       issuer: config.jwtIssuer,
       audience: config.jwtAudience,
