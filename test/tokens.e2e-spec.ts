@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import * as jwt from 'jsonwebtoken';
 import { DataSource } from 'typeorm';
-import { RevocationService } from '../src/tokens/revocation.service';
+import {
+  BLACKLIST_RELOAD_PAGE,
+  RevocationService,
+} from '../src/tokens/revocation.service';
+import { RevokedToken } from '../src/tokens/revoked-token.entity';
 import { createTestApp, restart, type TestApp } from './support/app';
 import { loginAs, registerUser, uniqueUsername } from './support/factories';
 import { basic, bearer } from './support/http';
@@ -543,6 +547,38 @@ describe('tokens', () => {
       const pruned = await revocation.prune(Date.now() + 16 * 60 * 1000);
       expect(pruned).toBeGreaterThanOrEqual(1);
       expect(await revokedRows(t, jti)).toBe(0);
+    });
+
+    it('reloads a blacklist of several pages into memory, every entry found', async () => {
+      // More rows than one reload page, inserted behind the service's back: only a reload can
+      // put them in memory, and a jti missing there would be answered "not revoked".
+      const page = BLACKLIST_RELOAD_PAGE;
+      const jtis = Array.from({ length: 2 * page + 1 }, () => randomUUID());
+      const expiresAt = new Date(Date.now() + 60 * 60 * 1000);
+      const table = t.app.get(DataSource).getRepository(RevokedToken);
+      for (let start = 0; start < jtis.length; start += 400) {
+        await table.insert(
+          jtis.slice(start, start + 400).map((jti) => ({ jti, expiresAt })),
+        );
+      }
+      const revocation = t.app.get(RevocationService);
+      const sorted = [...jtis].sort();
+      const probes = [
+        sorted[0],
+        sorted[page - 1],
+        sorted[page],
+        sorted.at(-1)!,
+      ];
+      for (const jti of probes) {
+        expect(await revocation.isRevoked(jti)).toBe(false);
+      }
+
+      await revocation.prune(Date.now());
+
+      for (const jti of [...probes, ...jtis.filter((_, i) => i % 7 === 0)]) {
+        expect(await revocation.isRevoked(jti)).toBe(true);
+      }
+      expect(await revocation.isRevoked(randomUUID())).toBe(false);
     });
   });
 
