@@ -651,3 +651,28 @@ describe('tokens across a restart', () => {
     await expectRefreshRejected(current, kept.refreshToken);
   });
 });
+
+describe('a token verified before, once it expires', () => {
+  // Tokens that live one second: the first request verifies the signature and caches the
+  // result; the cache must still let the token expire on time.
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { ACCESS_TOKEN_TTL: '1' } });
+  });
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('is refused, as a token never seen before would be', async () => {
+    const user = await registerUser(t.http);
+    const { exp } = decodeSegment(user.accessToken, 1) as { exp: number };
+    await expectTokenAccepted(t, user.accessToken, user.username);
+    await expectTokenAccepted(t, user.accessToken, user.username);
+
+    await new Promise((resolve) =>
+      setTimeout(resolve, exp * 1000 - Date.now() + 50),
+    );
+
+    await expectTokenRejected(t, user.accessToken);
+  });
+});

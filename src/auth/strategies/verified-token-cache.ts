@@ -1,0 +1,47 @@
+import type { AccessTokenClaims } from '../../tokens/access-token.service';
+
+/** Enough for every token in use by the busiest clients; at ~1 KB each, a few MB at most. */
+const DEFAULT_CAPACITY = 10_000;
+
+/**
+ * Access tokens whose signature, algorithm, issuer and audience have been checked, by their
+ * exact text. A hit skips only that work, which can never change for the same bytes under the
+ * same key: expiry is checked again on every hit, and the blacklist and the user's state are
+ * checked on every request after this cache, so nothing it holds can keep a revoked token,
+ * a disabled user or a changed password alive. Entries leave when their token expires, or the
+ * oldest first when the cache is full.
+ */
+export class VerifiedTokenCache {
+  private readonly entries = new Map<string, AccessTokenClaims>();
+
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** The claims of a token verified before and not expired at `nowMs`; otherwise undefined. */
+  get(token: string, nowMs = Date.now()): AccessTokenClaims | undefined {
+    const claims = this.entries.get(token);
+    if (claims === undefined) {
+      return undefined;
+    }
+    // jsonwebtoken's rule: expired once the current whole second reaches `exp`.
+    if (Math.floor(nowMs / 1000) >= claims.exp) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return claims;
+  }
+
+  /** Call only with claims that jsonwebtoken has just verified for exactly this token. */
+  remember(token: string, claims: AccessTokenClaims): void {
+    if (this.entries.has(token)) {
+      return;
+    }
+    this.entries.set(token, claims);
+    if (this.entries.size > this.capacity) {
+      this.entries.delete(this.entries.keys().next().value as string);
+    }
+  }
+}
