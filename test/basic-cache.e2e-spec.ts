@@ -51,6 +51,35 @@ describe('Basic credentials cache', () => {
     expect(compare).toHaveBeenCalledTimes(1);
   });
 
+  it('refuses a cached pair while its username is locked for the address', async () => {
+    const user = await registerUser(t.http);
+    await t.http
+      .get('/api/data')
+      .set(basic(user.username, user.password))
+      .expect(200);
+    // A guesser from the same address: five wrong passwords lock the pair.
+    for (let i = 0; i < 5; i += 1) {
+      await t.http
+        .get('/api/data')
+        .set(basic(user.username, `wrong-${i}`))
+        .expect(401);
+    }
+    const compare = jest.spyOn(bcrypt, 'compare');
+    // The right password, cached from its owner's requests, must not answer differently from
+    // a wrong one while the lock holds: that would tell the guesser which guess was right.
+    const right = await t.http
+      .get('/api/data')
+      .set(basic(user.username, user.password))
+      .expect(429);
+    const wrong = await t.http
+      .get('/api/data')
+      .set(basic(user.username, 'another-guess'))
+      .expect(429);
+    expect(right.body).toEqual(wrong.body);
+    expect(right.headers['retry-after']).toBeDefined();
+    expect(compare).not.toHaveBeenCalled();
+  });
+
   it('forgets the old password at once when it is changed', async () => {
     const user = await registerUser(t.http);
     await t.http

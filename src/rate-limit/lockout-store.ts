@@ -16,8 +16,10 @@ import { RedisScript } from './redis-script';
 /**
  * `begin` before a password check: 0 to go ahead (the check is then in flight), else the
  * milliseconds to wait. Then exactly one of `fail`, `succeed` or `abandon` (the check threw).
+ * `peek` reads the milliseconds left on a lock of the pair or the address, and changes nothing.
  */
-export type LockoutOperation = 'begin' | 'fail' | 'succeed' | 'abandon';
+export type LockoutOperation =
+  'begin' | 'fail' | 'succeed' | 'abandon' | 'peek';
 
 /**
  * The policy in Lua, so that Redis runs each step atomically for every instance. It mirrors
@@ -57,6 +59,9 @@ local function count(failuresKey, lockKey, limit)
   redis.call('PEXPIRE', failuresKey, string.format('%d', keep))
 end
 
+if op == 'peek' then
+  return math.max(0, redis.call('PTTL', pairL), redis.call('PTTL', addrL))
+end
 if op == 'begin' then
   local wait = math.max(redis.call('PTTL', pairL), redis.call('PTTL', addrL))
   if wait > 0 then return wait end
@@ -99,6 +104,9 @@ export class MemoryLockout {
   run(op: LockoutOperation, subjects: LockoutSubjects): number {
     const [pairF, pairL, pairP, pairS, userF, addrF, addrL, addrP] =
       lockoutKeys(subjects);
+    if (op === 'peek') {
+      return this.lockedFor(subjects);
+    }
     const m = this.map;
     const num = (key: string) => m.get(key) ?? 0;
     const release = (key: string) => {

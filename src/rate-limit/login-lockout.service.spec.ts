@@ -171,6 +171,26 @@ describe.each(backends)(`${LoginLockoutService.name} in %s`, (_name, make) => {
     expect(await attempt(bob, ip, 'right')).toBe('user');
   });
 
+  it('tells how long a pair or an address is locked, without counting the question', async () => {
+    const [alice, ip] = [unique('alice'), uniqueIp()];
+    enterRequestContext({ requestId: 'test', ip, userAgent: null });
+    expect(await backend.service.lockedFor(alice)).toBe(0);
+    await failTimes(4, alice, ip);
+    for (let i = 0; i < 10; i += 1) {
+      enterRequestContext({ requestId: 'test', ip, userAgent: null });
+      expect(await backend.service.lockedFor(alice)).toBe(0);
+    }
+    // Ten questions counted neither as failures nor as checks in flight: one more try is left.
+    expect(await attempt(alice, ip, 'right')).toBe('user');
+    await failTimes(5, alice, ip);
+    enterRequestContext({ requestId: 'test', ip, userAgent: null });
+    const wait = await backend.service.lockedFor(alice);
+    expect(wait).toBeGreaterThan(55_000);
+    expect(wait).toBeLessThanOrEqual(60_000);
+    enterRequestContext({ requestId: 'test', ip: uniqueIp(), userAgent: null });
+    expect(await backend.service.lockedFor(alice)).toBe(0);
+  });
+
   it('clears the failures of a pair when its password is right', async () => {
     const [alice, ip] = [unique('alice'), uniqueIp()];
     await failTimes(4, alice, ip);

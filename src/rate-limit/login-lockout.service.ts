@@ -33,9 +33,24 @@ export class LoginLockoutService {
 
   constructor(
     private readonly config: AppConfig,
-    redis: RedisService,
+    private readonly redis: RedisService,
   ) {
     this.store = new RedisOrMemory(redis, this.logger);
+  }
+
+  /**
+   * The milliseconds `username` from the current client address must wait, else 0. Reads the
+   * locks and counts nothing: for a request that makes no guess, such as Basic credentials
+   * verified moments ago, which must still be refused while their pair is locked (else the
+   * right password would answer 200 to a guesser whose wrong ones get 429).
+   */
+  async lockedFor(username: string): Promise<number> {
+    const subjects = subjectsFor(username, currentRequest()?.ip);
+    const inMemory = this.memory.lockedFor(subjects);
+    if (inMemory > 0 || !this.redis.client) {
+      return inMemory;
+    }
+    return this.run('peek', subjects);
   }
 
   /**

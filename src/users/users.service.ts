@@ -215,30 +215,33 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
 
   /**
    * Basic's check, on every request: like `verifyPassword` (same lockout), but a pair verified
-   * in the last minute skips bcrypt, and the answer is the cached auth state.
+   * in the last minute skips bcrypt and the lockout's counting (it makes no guess), though not
+   * its locks; the answer is the cached auth state.
    */
-  verifyBasicCredentials(
+  async verifyBasicCredentials(
     username: string,
     password: string,
   ): Promise<UserAuthState | null> {
     const normalized = normalizeUsername(username);
-    return this.lockout.attempt(normalized, async () => {
-      const digest = createHmac('sha256', this.credentialKey)
-        .update(normalized)
-        .update('\0')
-        .update(password)
-        .digest('base64');
-      const remembered = this.verifiedCredentials.get(digest);
-      if (
-        remembered &&
-        remembered.expiresAt > Date.now() &&
-        this.redis.cachesTrustworthy
-      ) {
-        const state = await this.getAuthState(remembered.userId);
-        if (state && !state.disabled && state.username === normalized) {
-          return state;
-        }
+    const digest = createHmac('sha256', this.credentialKey)
+      .update(normalized)
+      .update('\0')
+      .update(password)
+      .digest('base64');
+    const remembered = this.verifiedCredentials.get(digest);
+    if (
+      remembered &&
+      remembered.expiresAt > Date.now() &&
+      this.redis.cachesTrustworthy &&
+      (await this.lockout.lockedFor(normalized)) === 0
+    ) {
+      const state = await this.getAuthState(remembered.userId);
+      if (state && !state.disabled && state.username === normalized) {
+        return state;
       }
+    }
+    // A locked pair is refused (429) here, before any check.
+    return this.lockout.attempt(normalized, async () => {
       this.verifiedCredentials.delete(digest);
       const user = await this.checkPassword(normalized, password);
       if (!user) {
