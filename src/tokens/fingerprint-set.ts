@@ -95,7 +95,7 @@ export class FingerprintSetBuilder {
     return FingerprintSet.ofSortedUnique(this.sortedUnique());
   }
 
-  /** Sorted, without duplicates, in an array of exactly that length (the slack is released). */
+  /** Sorted, without duplicates; an array with much slack is copied to release it. */
   sortedUnique(): Uint32Array {
     const filled = this.values.subarray(0, this.length).sort();
     let unique = 0;
@@ -105,8 +105,9 @@ export class FingerprintSetBuilder {
         unique += 1;
       }
     }
-    return unique === this.values.length
-      ? this.values
+    // A few collisions leave a few slots unused: not worth a copy of the whole array.
+    return unique > this.values.length / 2
+      ? filled.subarray(0, unique)
       : filled.slice(0, unique);
   }
 
