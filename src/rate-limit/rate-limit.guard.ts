@@ -6,6 +6,7 @@ import {
   type ThrottlerRequest,
 } from '@nestjs/throttler';
 import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
+import { RouteMetadata } from '../common/routing/route-metadata';
 import { RateLimitMetadata } from './rate-limit.decorator';
 
 /** What the guard reads of a request; `user` is set by AuthenticationGuard, which runs first. */
@@ -28,6 +29,10 @@ interface TrackedRequest {
 export class RateLimitGuard extends ThrottlerGuard {
   /** A route with `@Auth` on both its class and its method runs the guards twice: count once. */
   private readonly counted = new WeakSet<object>();
+  private readonly limitNames = new RouteMetadata(
+    this.reflector,
+    RateLimitMetadata,
+  );
 
   protected override getTracker(request: TrackedRequest): Promise<string> {
     const user = request.user;
@@ -53,11 +58,7 @@ export class RateLimitGuard extends ThrottlerGuard {
   ): Promise<boolean> {
     const { context, limit, ttl, throttler, blockDuration } = request;
     const name = throttler.name ?? 'default';
-    const chosen =
-      this.reflector.getAllAndOverride(RateLimitMetadata, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? 'default';
+    const chosen = this.limitNames.of(context) ?? 'default';
     const { req, res } = this.getRequestResponse(context);
     if (name !== chosen || this.counted.has(req)) {
       return true;

@@ -7,6 +7,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { UnauthorizedWithChallengeException } from '../../common/http/unauthorized-with-challenge.exception';
+import { RouteMetadata } from '../../common/routing/route-metadata';
 import { type AuthScheme, challengeFor } from '../auth-schemes';
 import type { AuthenticatedUser } from '../authenticated-user';
 import { AuthSchemesMetadata } from '../decorators/auth.decorator';
@@ -26,14 +27,14 @@ const FAILURE_MESSAGES: Record<AuthScheme, string> = {
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  private readonly schemes: RouteMetadata<AuthScheme[]>;
+
+  constructor(reflector: Reflector) {
+    this.schemes = new RouteMetadata(reflector, AuthSchemesMetadata);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const accepted =
-      this.reflector.getAllAndOverride(AuthSchemesMetadata, [
-        context.getHandler(),
-        context.getClass(),
-      ]) ?? [];
+    const accepted = this.schemes.of(context) ?? [];
     const http = context.switchToHttp();
     const request = http.getRequest<
       FastifyRequest & { user?: AuthenticatedUser }

@@ -5,19 +5,22 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { RouteMetadata } from '../../common/routing/route-metadata';
 import type { AuthenticatedUser } from '../authenticated-user';
+import type { Role } from '../../users/user.entity';
 import { RolesMetadata } from '../decorators/roles.decorator';
 
 /** 403 for an authenticated caller that lacks every role the route names; `admin` has them all. */
 @Injectable()
 export class RolesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  private readonly roles: RouteMetadata<Role[]>;
+
+  constructor(reflector: Reflector) {
+    this.roles = new RouteMetadata(reflector, RolesMetadata);
+  }
 
   canActivate(context: ExecutionContext): boolean {
-    const required = this.reflector.getAllAndOverride(RolesMetadata, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const required = this.roles.of(context);
     if (!required || required.length === 0) {
       return true;
     }

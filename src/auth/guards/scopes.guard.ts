@@ -5,6 +5,7 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { RouteMetadata } from '../../common/routing/route-metadata';
 import type { AuthenticatedUser } from '../authenticated-user';
 import { ScopesMetadata } from '../decorators/scopes.decorator';
 import { hasScopes } from '../scopes';
@@ -12,13 +13,14 @@ import { hasScopes } from '../scopes';
 /** 403 for a credential limited to scopes that do not cover every scope the route names. */
 @Injectable()
 export class ScopesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  private readonly scopes: RouteMetadata<string[]>;
+
+  constructor(reflector: Reflector) {
+    this.scopes = new RouteMetadata(reflector, ScopesMetadata);
+  }
 
   canActivate(context: ExecutionContext): boolean {
-    const required = this.reflector.getAllAndOverride(ScopesMetadata, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
+    const required = this.scopes.of(context);
     if (!required || required.length === 0) {
       return true;
     }
