@@ -1,5 +1,5 @@
 import { BadRequestException } from '@nestjs/common';
-import { isDay, resolveDayRange, utcDay } from './usage-range';
+import { isDay, resolveDayRange, UtcDayClock, utcDay } from './usage-range';
 
 describe(resolveDayRange.name, () => {
   const now = new Date('2025-03-10T23:30:00Z');
@@ -77,5 +77,24 @@ describe(utcDay.name, () => {
   it('is the UTC calendar day, whatever the local time zone', () => {
     expect(utcDay(new Date('2025-01-01T23:59:59.999Z'))).toBe('2025-01-01');
     expect(utcDay(new Date('2025-01-02T00:30:00+02:00'))).toBe('2025-01-01');
+  });
+});
+
+describe(UtcDayClock.name, () => {
+  it('names the UTC day of each instant, across midnights, forwards and back', () => {
+    const clock = new UtcDayClock();
+    const instants = [
+      '2025-03-10T00:00:00.000Z',
+      '2025-03-10T23:59:59.999Z',
+      '2025-03-11T00:00:00.000Z',
+      '2025-03-10T12:00:00.000Z',
+      '2024-02-29T23:59:59.999Z',
+      '1969-12-31T23:59:59.999Z',
+      '1970-01-01T00:00:00.000Z',
+    ];
+    for (const instant of instants) {
+      const at = new Date(instant);
+      expect(clock.dayOf(at.getTime())).toBe(utcDay(at));
+    }
   });
 });

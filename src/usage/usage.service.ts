@@ -8,7 +8,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Between, In, QueryFailedError, type Repository } from 'typeorm';
 import { type UsageDelta, UsageCounter } from './usage-counter';
 import { NO_API_KEY, UsageDaily } from './usage-daily.entity';
-import { type DayRange, utcDay } from './usage-range';
+import { type DayRange, UtcDayClock } from './usage-range';
 
 /** How long counts wait in memory: the most a crash can lose. */
 export const USAGE_FLUSH_INTERVAL_MS = 5_000;
@@ -32,6 +32,7 @@ export interface UserUsageTotal {
 export class UsageService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(UsageService.name);
   private readonly counter = new UsageCounter();
+  private readonly days = new UtcDayClock();
   private timer?: NodeJS.Timeout;
   /** Serialises flushes and reads. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -58,8 +59,16 @@ export class UsageService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** One authenticated request, now. */
-  record(userId: string, apiKeyId: string | null, at = new Date()): void {
-    this.counter.add(utcDay(at), userId, apiKeyId ?? NO_API_KEY);
+  record(
+    userId: string,
+    apiKeyId: string | null,
+    at: Date | number = Date.now(),
+  ): void {
+    this.counter.add(
+      this.days.dayOf(typeof at === 'number' ? at : at.getTime()),
+      userId,
+      apiKeyId ?? NO_API_KEY,
+    );
   }
 
   /** Writes the pending counts; what fails stays pending. Rejects only on a programming error. */
