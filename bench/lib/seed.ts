@@ -135,7 +135,7 @@ export async function loginForRefreshTokens(
   );
 }
 
-/** One authenticated request per user: Basic's "after the first request". */
+/** One authenticated request per user: Basic's "after the first request", before each of its samples. */
 export async function firstBasicRequests(
   baseUrl: string,
   users: readonly BenchUser[],
