@@ -4,7 +4,7 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { UnauthorizedWithChallengeException } from '../../common/http/unauthorized-with-challenge.exception';
 import { RouteMetadata } from '../../common/routing/route-metadata';
@@ -39,7 +39,6 @@ export class AuthenticationGuard implements CanActivate {
     const request = http.getRequest<
       FastifyRequest & { user?: AuthenticatedUser }
     >();
-    const reply = http.getResponse<FastifyReply>();
 
     const presented = presentedCredentials(request, accepted);
     if (presented.length === 0) {
@@ -54,7 +53,7 @@ export class AuthenticationGuard implements CanActivate {
           false,
         );
       }
-      const user = await authenticateWith(scheme, request, reply);
+      const user = await authenticateWith(scheme, request);
       if (!user) {
         throw this.unauthorized(
           accepted,
@@ -87,25 +86,49 @@ export class AuthenticationGuard implements CanActivate {
   }
 }
 
-/** Runs one passport strategy (registered under the scheme's name) on the request. */
+/** What a strategy calls to report its verdict; passport adds these for each request. */
+interface StrategyActions {
+  success(user: unknown): void;
+  fail(): void;
+  error(error: unknown): void;
+  redirect(): void;
+  pass(): void;
+}
+
+type RegisteredStrategy = {
+  authenticate(this: StrategyActions, request: unknown, options: object): void;
+};
+
+/** passport's registry, where each PassportStrategy registered itself under its scheme's name. */
+const registry = passport as unknown as {
+  _strategy(name: string): RegisteredStrategy | undefined;
+};
+
+/**
+ * Runs one passport strategy (registered under the scheme's name) on the request, as
+ * `passport.authenticate` does without its session, redirect and `req.login` machinery: that
+ * wrapper also added seven properties to every request object, so authenticated and public
+ * requests no longer shared one shape.
+ */
 function authenticateWith(
   scheme: AuthScheme,
   request: FastifyRequest,
-  reply: FastifyReply,
 ): Promise<AuthenticatedUser | false> {
+  const strategy = registry._strategy(scheme);
+  if (!strategy) {
+    return Promise.reject(
+      new Error(`no passport strategy registered as "${scheme}"`),
+    );
+  }
   return new Promise((resolve, reject) => {
-    const middleware = passport.authenticate(
-      scheme,
-      { session: false },
-      (error: unknown, user: AuthenticatedUser | false | null) => {
-        if (error) {
-          reject(asError(error));
-        } else {
-          resolve(user || false);
-        }
-      },
-    ) as (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
-    middleware(request, reply, (error?: unknown) => reject(asError(error)));
+    const attempt = Object.create(strategy) as RegisteredStrategy &
+      StrategyActions;
+    attempt.success = (user) => resolve(user as AuthenticatedUser);
+    attempt.fail = () => resolve(false);
+    attempt.error = (error) => reject(asError(error));
+    attempt.redirect = attempt.pass = () =>
+      reject(new Error(`strategy "${scheme}" neither accepted nor refused`));
+    attempt.authenticate(request, { session: false });
   });
 }
 
