@@ -84,13 +84,18 @@ export class RevocationService implements OnModuleInit, OnModuleDestroy {
 
   /** Memory answers "not revoked"; a hit, or any question while Redis is away, asks the table. */
   async isRevoked(jti: string): Promise<boolean> {
-    if (
-      this.redis.cachesTrustworthy &&
-      !this.fingerprints.has(jtiFingerprint(jti))
-    ) {
+    if (this.certainlyNotRevoked(jti)) {
       return false;
     }
     return this.revokedTokens.existsBy({ jti });
+  }
+
+  /** True when memory alone shows the token is not revoked (nearly always); else ask `isRevoked`. */
+  certainlyNotRevoked(jti: string): boolean {
+    return (
+      this.redis.cachesTrustworthy &&
+      !this.fingerprints.has(jtiFingerprint(jti))
+    );
   }
 
   /** Deletes entries for tokens that have expired and rebuilds the set; returns rows deleted. */

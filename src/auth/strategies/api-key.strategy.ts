@@ -2,8 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { HeaderAPIKeyStrategy } from 'passport-headerapikey';
-import { ApiKeysService } from '../../api-keys/api-keys.service';
-import { UsersService } from '../../users/users.service';
+import {
+  ApiKeysService,
+  type VerifiedApiKey,
+} from '../../api-keys/api-keys.service';
+import { type UserAuthState, UsersService } from '../../users/users.service';
 import type { AuthenticatedUser } from '../authenticated-user';
 import { API_KEY_HEADER, API_KEY_QUERY } from '../guards/presented-credentials';
 
@@ -49,23 +52,47 @@ export class ApiKeyStrategy extends PassportStrategy(
     super({ header: 'X-API-Key', prefix: '' }, false);
   }
 
-  async validate(key: string): Promise<AuthenticatedUser | null> {
-    const apiKey = await this.apiKeys.verify(key);
+  validate(
+    key: string,
+  ): AuthenticatedUser | null | Promise<AuthenticatedUser | null> {
+    // Nearly always the key and its owner are in memory: then no promise is made at all.
+    const apiKey = this.apiKeys.verifyFromCache(key);
+    if (apiKey === null) {
+      return null;
+    }
+    const state = apiKey && this.users.cachedAuthState(apiKey.userId);
+    return apiKey && state
+      ? userFor(apiKey, state)
+      : this.validateFromDatabase(key, apiKey);
+  }
+
+  private async validateFromDatabase(
+    key: string,
+    verified: VerifiedApiKey | undefined,
+  ): Promise<AuthenticatedUser | null> {
+    const apiKey = verified ?? (await this.apiKeys.verify(key));
     if (!apiKey) {
       return null;
     }
     const state = await this.users.getAuthState(apiKey.userId);
-    if (!state || state.disabled) {
-      return null;
-    }
-    return {
-      id: state.id,
-      username: state.username,
-      roles: state.roles,
-      scopes: apiKey.scopes,
-      scheme: 'api-key',
-      credentialId: apiKey.id,
-      expiresAt: null,
-    };
+    return state ? userFor(apiKey, state) : null;
   }
+}
+
+function userFor(
+  apiKey: VerifiedApiKey,
+  state: UserAuthState,
+): AuthenticatedUser | null {
+  if (state.disabled) {
+    return null;
+  }
+  return {
+    id: state.id,
+    username: state.username,
+    roles: state.roles,
+    scopes: apiKey.scopes,
+    scheme: 'api-key',
+    credentialId: apiKey.id,
+    expiresAt: null,
+  };
 }

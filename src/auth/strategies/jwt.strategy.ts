@@ -8,13 +8,14 @@ import {
 } from 'passport-jwt';
 import { AppConfig } from '../../config/app-config';
 import {
+  type AccessTokenClaims,
   isAccessTokenClaims,
   JWT_ALGORITHM,
   jwtKey,
 } from '../../tokens/access-token.service';
 import { RevocationService } from '../../tokens/revocation.service';
 import { isIssuedBefore } from '../../users/credential-epoch';
-import { UsersService } from '../../users/users.service';
+import { type UserAuthState, UsersService } from '../../users/users.service';
 import type { AuthenticatedUser } from '../authenticated-user';
 import { FULL_ACCESS } from '../scopes';
 import { VerifiedTokenCache } from './verified-token-cache';
@@ -87,40 +88,56 @@ export class JwtStrategy extends PassportStrategy(CachingJwtStrategy, 'jwt') {
   }
 
   /** Runs on every request, with claims jsonwebtoken has verified now or for an earlier request. */
-  async validate(
+  validate(
     request: PassportRequest,
     payload: unknown,
-  ): Promise<AuthenticatedUser | null> {
+  ): AuthenticatedUser | null | Promise<AuthenticatedUser | null> {
     // jsonwebtoken accepts a token without `exp`; ours always carry one, so its absence is forgery.
     if (!isAccessTokenClaims(payload)) {
       return null;
     }
     // Only verified claims reach here, from exactly the token the request carries.
     this.verifiedTokens.remember(bearerToken(request)!, payload);
-    if (await this.revocation.isRevoked(payload.jti)) {
-      return null;
-    }
-    const state = await this.users.getAuthState(payload.sub);
-    if (!state || state.disabled) {
-      return null;
-    }
-    if (
-      isIssuedBefore(payload.iat * 1000, state.tokensValidAfter) &&
-      payload.jti !== state.tokensValidAfterExemptId
-    ) {
-      return null;
-    }
-    return {
-      id: state.id,
-      username: state.username,
-      roles: state.roles,
-      scopes:
-        payload.scope === FULL_ACCESS
-          ? null
-          : payload.scope.split(' ').filter(Boolean),
-      scheme: 'jwt',
-      credentialId: payload.jti,
-      expiresAt: payload.exp,
-    };
+    // Nearly always both answers are in memory: then no promise is made at all.
+    const state = this.revocation.certainlyNotRevoked(payload.jti)
+      ? this.users.cachedAuthState(payload.sub)
+      : undefined;
+    return state ? userFor(payload, state) : this.validateFromDatabase(payload);
   }
+
+  private async validateFromDatabase(
+    claims: AccessTokenClaims,
+  ): Promise<AuthenticatedUser | null> {
+    if (await this.revocation.isRevoked(claims.jti)) {
+      return null;
+    }
+    const state = await this.users.getAuthState(claims.sub);
+    return state ? userFor(claims, state) : null;
+  }
+}
+
+/** The request's user, if the account may still use a token with these claims. */
+function userFor(
+  claims: AccessTokenClaims,
+  state: UserAuthState,
+): AuthenticatedUser | null {
+  if (
+    state.disabled ||
+    (isIssuedBefore(claims.iat * 1000, state.tokensValidAfter) &&
+      claims.jti !== state.tokensValidAfterExemptId)
+  ) {
+    return null;
+  }
+  return {
+    id: state.id,
+    username: state.username,
+    roles: state.roles,
+    scopes:
+      claims.scope === FULL_ACCESS
+        ? null
+        : claims.scope.split(' ').filter(Boolean),
+    scheme: 'jwt',
+    credentialId: claims.jti,
+    expiresAt: claims.exp,
+  };
 }

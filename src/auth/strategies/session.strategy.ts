@@ -2,9 +2,12 @@ import { ForbiddenException, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { FastifyRequest } from 'fastify';
 import { Strategy } from 'passport-strategy';
-import { SessionsService } from '../../sessions/sessions.service';
+import {
+  type ActiveSession,
+  SessionsService,
+} from '../../sessions/sessions.service';
 import { isIssuedBefore } from '../../users/credential-epoch';
-import { UsersService } from '../../users/users.service';
+import { type UserAuthState, UsersService } from '../../users/users.service';
 import type { AuthenticatedUser } from '../authenticated-user';
 import { SESSION_COOKIE } from '../guards/presented-credentials';
 
@@ -55,17 +58,40 @@ export class SessionStrategy extends PassportStrategy(
     super();
   }
 
-  async validate(
+  validate(
     request: FastifyRequest,
     token: string,
+  ): AuthenticatedUser | null | Promise<AuthenticatedUser | null> {
+    // Nearly always the session and its user are in memory: then no promise is made at all.
+    const session = this.sessions.verifyFromCache(token);
+    if (session === null) {
+      return null;
+    }
+    const state = session && this.users.cachedAuthState(session.userId);
+    return session && state
+      ? this.userFor(request, session, state)
+      : this.validateFromDatabase(request, token, session);
+  }
+
+  private async validateFromDatabase(
+    request: FastifyRequest,
+    token: string,
+    verified: ActiveSession | undefined,
   ): Promise<AuthenticatedUser | null> {
-    const session = await this.sessions.verify(token);
+    const session = verified ?? (await this.sessions.verify(token));
     if (!session) {
       return null;
     }
     const state = await this.users.getAuthState(session.userId);
+    return state ? this.userFor(request, session, state) : null;
+  }
+
+  private userFor(
+    request: FastifyRequest,
+    session: ActiveSession,
+    state: UserAuthState,
+  ): AuthenticatedUser | null {
     if (
-      !state ||
       state.disabled ||
       (isIssuedBefore(session.issuedAt, state.tokensValidAfter) &&
         session.id !== state.tokensValidAfterExemptId)
