@@ -84,7 +84,13 @@ function serverEnv(
   jwtSecret: string,
 ): Record<string, string> {
   const inherited: Record<string, string> = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'UV_THREADPOOL_SIZE']) {
+  for (const name of [
+    'PATH',
+    'HOME',
+    'TMPDIR',
+    'UV_THREADPOOL_SIZE',
+    'BCRYPT_CONCURRENCY',
+  ]) {
     const value = process.env[name];
     if (value !== undefined) {
       inherited[name] = value;

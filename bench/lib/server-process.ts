@@ -1,5 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { RunnerToServer, ServerToRunner } from './server-messages';
 
 /** How to launch the bench server: node with these arguments (entry file last). */
@@ -47,6 +48,26 @@ export class BootTimeoutError extends Error {
   }
 }
 
+/** The flags between `node` and the script in package.json's `start`: `node --a --b dist/…`. */
+export function startScriptNodeFlags(
+  start: string = readPackageStartScript(),
+): string[] {
+  const match = /^node((?:\s+--\S+)*)\s+\S+$/.exec(start.trim());
+  if (!match) {
+    throw new Error(
+      `package.json's start script should be "node [--flag…] <script>" (got "${start}")`,
+    );
+  }
+  return match[1].split(/\s+/).filter(Boolean);
+}
+
+function readPackageStartScript(): string {
+  const manifest = JSON.parse(
+    readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8'),
+  ) as { scripts: { start: string } };
+  return manifest.scripts.start;
+}
+
 export async function startServer(
   name: string,
   entry: ServerEntry,
@@ -55,12 +76,17 @@ export async function startServer(
   bootTimeoutSeconds: number,
 ): Promise<ServerHandle> {
   const log = openSync(logPath, 'a');
-  // --expose-gc lets the runner start every sample on a collected heap (see `gc`).
-  const child = spawn(process.execPath, ['--expose-gc', ...entry.args], {
-    env,
-    cwd: entry.cwd,
-    stdio: ['ignore', log, log, 'ipc'],
-  });
+  // --expose-gc lets the runner start every sample on a collected heap (see `gc`); the other
+  // flags are those `npm start` gives node, so that the server measured is the one deployed.
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', ...startScriptNodeFlags(), ...entry.args],
+    {
+      env,
+      cwd: entry.cwd,
+      stdio: ['ignore', log, log, 'ipc'],
+    },
+  );
   closeSync(log);
   const pid = child.pid;
   if (pid === undefined) {
