@@ -17,7 +17,10 @@ export abstract class AppConfig {
   declare readonly accessTokenTtlSeconds: number;
   declare readonly refreshTokenTtlSeconds: number;
   declare readonly bcryptCost: number;
-  /** bcrypt jobs at once; by default one fewer than the cores, so the event loop keeps one. */
+  /**
+   * bcrypt jobs at once while the event loop is busy serving requests; by default one fewer than
+   * the cores, so it keeps one. While it idles, bcrypt may use every core.
+   */
   declare readonly bcryptConcurrency: number;
   declare readonly rateLimitDefault: RateLimit;
   declare readonly rateLimitData: RateLimit;

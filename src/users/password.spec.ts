@@ -1,6 +1,8 @@
 import {
   passwordProblem,
   setBcryptConcurrency,
+  setEventLoopBusyProbe,
+  startWaitingJobs,
   withBcryptSlot,
 } from './password';
 
@@ -25,11 +27,38 @@ describe(passwordProblem.name, () => {
   });
 });
 
+/** A job that runs until `release` is called. */
+function heldJob(log: { running: number; peak: number; started: number[] }) {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return {
+    release: () => release(),
+    run: (i: number) =>
+      withBcryptSlot(async () => {
+        log.started.push(i);
+        log.running += 1;
+        log.peak = Math.max(log.peak, log.running);
+        await released;
+        log.running -= 1;
+        return i;
+      }),
+  };
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
 describe(withBcryptSlot.name, () => {
-  afterEach(() => setBcryptConcurrency(1));
+  let loopBusy = true;
+  beforeEach(() => {
+    loopBusy = true;
+    setEventLoopBusyProbe(() => loopBusy);
+  });
+  afterEach(() => setBcryptConcurrency(1, 1));
 
   it('runs at most the configured number of jobs at once, the others in arrival order', async () => {
-    setBcryptConcurrency(2);
+    setBcryptConcurrency(2, 2);
     let running = 0;
     let peak = 0;
     const started: number[] = [];
@@ -53,8 +82,37 @@ describe(withBcryptSlot.name, () => {
     expect(started).toEqual([0, 1, 2, 3, 4]);
   });
 
+  it('leaves a core to a busy event loop and uses every core while it idles', async () => {
+    setBcryptConcurrency(1, 3);
+    const log = { running: 0, peak: 0, started: [] as number[] };
+    const jobs = Array.from({ length: 4 }, () => heldJob(log));
+    const done = jobs.map((job, i) => job.run(i));
+    await tick();
+    expect(log.started).toEqual([0]);
+
+    // The loop goes idle: the next sample starts waiting jobs up to the idle limit.
+    loopBusy = false;
+    startWaitingJobs();
+    await tick();
+    expect(log.started).toEqual([0, 1, 2]);
+
+    // Busy again: nothing new starts until the running jobs are down to one.
+    loopBusy = true;
+    jobs[0].release();
+    await tick();
+    expect(log.started).toEqual([0, 1, 2]);
+    jobs[1].release();
+    jobs[2].release();
+    await tick();
+    await tick();
+    expect(log.started).toEqual([0, 1, 2, 3]);
+    jobs[3].release();
+    expect(await Promise.all(done)).toEqual([0, 1, 2, 3]);
+    expect(log.peak).toBe(3);
+  });
+
   it('frees the slot when a job fails', async () => {
-    setBcryptConcurrency(1);
+    setBcryptConcurrency(1, 1);
     await expect(
       withBcryptSlot(() => Promise.reject(new Error('boom'))),
     ).rejects.toThrow('boom');

@@ -45,34 +45,75 @@ export function IsPassword(options?: ValidationOptions) {
 }
 
 /**
- * At most this many bcrypt jobs run at once; the rest wait their turn. libuv's pool would run
- * four at a time whatever the cores, and a login storm would then starve the event loop, so
- * every other route's latency with it. The default leaves one core to the event loop.
+ * How many bcrypt jobs run at once; the rest wait their turn. libuv's pool would run four at a
+ * time whatever the cores, and a login storm would then starve the event loop, so every other
+ * route's latency with it. While the event loop is busy serving requests, one core is left to
+ * it (`whenBusy`, BCRYPT_CONCURRENCY, default cores − 1); while it is mostly idle, bcrypt may
+ * use every core (`whenIdle`), so a server doing nothing but logins signs people in at the
+ * machine's full rate.
  */
-let bcryptSlots = Math.max(1, availableParallelism() - 1);
+let slotsWhenBusy = Math.max(1, availableParallelism() - 1);
+let slotsWhenIdle = Math.max(slotsWhenBusy, availableParallelism());
 let bcryptRunning = 0;
 const bcryptWaiting: (() => void)[] = [];
 
-export function setBcryptConcurrency(slots: number): void {
-  bcryptSlots = Math.max(1, slots);
+/** Share of the last sample the event loop spent working above which it counts as busy. */
+const BUSY_UTILIZATION = 0.2;
+const LOOP_SAMPLE_MS = 100;
+let loopBusy: () => boolean = sampleEventLoop;
+let loopSampler: NodeJS.Timeout | undefined;
+let busyInLastSample = false;
+let lastUtilization = performance.eventLoopUtilization();
+
+function sampleEventLoop(): boolean {
+  loopSampler ??= setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    busyInLastSample =
+      performance.eventLoopUtilization(now, lastUtilization).utilization >
+      BUSY_UTILIZATION;
+    lastUtilization = now;
+    startWaitingJobs();
+  }, LOOP_SAMPLE_MS).unref();
+  return busyInLastSample;
+}
+
+export function setBcryptConcurrency(
+  whenBusy: number,
+  whenIdle = Math.max(whenBusy, availableParallelism()),
+): void {
+  slotsWhenBusy = Math.max(1, whenBusy);
+  slotsWhenIdle = Math.max(slotsWhenBusy, whenIdle);
+}
+
+/** For tests: what decides whether the event loop is busy (default: its measured utilisation). */
+export function setEventLoopBusyProbe(probe: () => boolean): void {
+  loopBusy = probe;
+}
+
+function freeSlot(): boolean {
+  return bcryptRunning < (loopBusy() ? slotsWhenBusy : slotsWhenIdle);
+}
+
+/** Starts waiting jobs while slots are free; also when the loop turns idle and slots grow. */
+export function startWaitingJobs(): void {
+  while (bcryptWaiting.length > 0 && freeSlot()) {
+    bcryptRunning += 1;
+    bcryptWaiting.shift()!();
+  }
 }
 
 export async function withBcryptSlot<T>(work: () => Promise<T>): Promise<T> {
-  if (bcryptRunning < bcryptSlots) {
+  // Nobody overtakes a waiting job: the slot a job takes is counted by whoever starts it.
+  if (bcryptWaiting.length === 0 && freeSlot()) {
     bcryptRunning += 1;
   } else {
-    // A released slot is handed over directly, so no newcomer can overtake a waiter.
     await new Promise<void>((resolve) => bcryptWaiting.push(resolve));
   }
   try {
     return await work();
   } finally {
-    const next = bcryptWaiting.shift();
-    if (next) {
-      next();
-    } else {
-      bcryptRunning -= 1;
-    }
+    bcryptRunning -= 1;
+    startWaitingJobs();
   }
 }
 
