@@ -19,6 +19,7 @@ import { RedisOrMemory } from './redis-or-memory';
 
 /** Keys held at once in memory (about 8 per pair); past it the oldest are forgotten first. */
 const MEMORY_MAX_KEYS = 200_000;
+const USERNAME_DIGESTS_KEPT = 10_000;
 
 /**
  * Brute-force protection for password checks (policy: lockout-policy.ts). State lives in Redis
@@ -30,6 +31,7 @@ export class LoginLockoutService {
   private readonly logger = new Logger(LoginLockoutService.name);
   private readonly memory = new MemoryLockout(MEMORY_MAX_KEYS);
   private readonly store: RedisOrMemory;
+  private readonly verifiedUsernameDigests = new Map<string, string>();
 
   constructor(
     private readonly config: AppConfig,
@@ -44,13 +46,36 @@ export class LoginLockoutService {
    * verified moments ago, which must still be refused while their pair is locked (else the
    * right password would answer 200 to a guesser whose wrong ones get 429).
    */
-  async lockedFor(username: string): Promise<number> {
-    const subjects = subjectsFor(username, currentRequest()?.ip);
+  lockedFor(username: string): number | Promise<number> {
+    const subjects = subjectsFor(
+      username,
+      currentRequest()?.ip,
+      this.usernameDigest(username),
+    );
     const inMemory = this.memory.lockedFor(subjects);
     if (inMemory > 0 || !this.redis.client) {
       return inMemory;
     }
     return this.run('peek', subjects);
+  }
+
+  /**
+   * `lockedFor` runs on every Basic request of a verified credential: its username's digest is
+   * kept (a bounded few, and only of usernames whose password was right, so no list of names
+   * people tried builds up here).
+   */
+  private usernameDigest(username: string): string {
+    let digest = this.verifiedUsernameDigests.get(username);
+    if (digest === undefined) {
+      digest = hashUsername(username);
+      this.verifiedUsernameDigests.set(username, digest);
+      if (this.verifiedUsernameDigests.size > USERNAME_DIGESTS_KEPT) {
+        this.verifiedUsernameDigests.delete(
+          this.verifiedUsernameDigests.keys().next().value as string,
+        );
+      }
+    }
+    return digest;
   }
 
   /**
@@ -110,12 +135,16 @@ export class LoginLockoutService {
 export function subjectsFor(
   username: string,
   ip: string | undefined,
+  user = hashUsername(username),
 ): LockoutSubjects {
-  const user = createHash('sha256')
-    .update(username, 'utf8')
-    .digest('hex')
-    .slice(0, 32);
   // An IPv6 client usually holds a whole /64: count it as one address.
   const address = ip ? normalizeIp(ip) : 'unknown';
   return { pair: `${user}:${address}`, username: user, address };
+}
+
+function hashUsername(username: string): string {
+  return createHash('sha256')
+    .update(username, 'utf8')
+    .digest('hex')
+    .slice(0, 32);
 }

@@ -235,7 +235,9 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
       this.redis.cachesTrustworthy &&
       (await this.lockout.lockedFor(normalized)) === 0
     ) {
-      const state = await this.getAuthState(remembered.userId);
+      const state =
+        this.cachedAuthState(remembered.userId) ??
+        (await this.getAuthState(remembered.userId));
       if (state && !state.disabled && state.username === normalized) {
         return state;
       }
