@@ -31,6 +31,7 @@ import {
   sampleRss,
   type ServerEntry,
   type ServerHandle,
+  startScriptNodeFlags,
   startServer,
 } from './lib/server-process';
 import { median, sumCounts } from './lib/stats';
@@ -66,7 +67,7 @@ function buildServer(): ServerEntry {
   return {
     args: [join(ROOT, 'dist', 'bench-server', 'bench', 'bench-server.js')],
     cwd: ROOT,
-    description: 'compiled with tsc (dist/bench-server), plain node',
+    description: `compiled with tsc (dist/bench-server), node ${['--expose-gc', ...startScriptNodeFlags()].join(' ')} (npm start's flags)`,
   };
 }
 
