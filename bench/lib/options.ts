@@ -53,7 +53,7 @@ export function readOptions(
   return {
     duration: number(env, 'BENCH_DURATION', 5, 1),
     warmup: number(env, 'BENCH_WARMUP', 3, 0),
-    rounds: integer(env, 'BENCH_ROUNDS', 3, 1),
+    rounds: integer(env, 'BENCH_ROUNDS', 5, 1),
     connections,
     users: integer(env, 'BENCH_USERS', connections, 1),
     blacklist: integer(env, 'BENCH_BLACKLIST', 1_000_000, 0),
