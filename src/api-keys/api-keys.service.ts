@@ -154,12 +154,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   private cached(id: string): CachedKey | undefined {
-    const cached = this.cache.get(id);
-    return cached &&
-      this.redis.cachesTrustworthy &&
-      Date.now() - cached.cachedAt < KEY_CACHE_TTL_MS
-      ? cached
-      : undefined;
+    return this.redis.servable(this.cache.get(id), KEY_CACHE_TTL_MS);
   }
 
   private async lookup(id: string): Promise<CachedKey | null> {

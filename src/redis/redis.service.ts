@@ -52,6 +52,18 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
     return !this.enabled || this.ready;
   }
 
+  /** A per-instance cache's entry if it may answer now: trusted (above) and younger than `ttlMs`. */
+  servable<T extends { readonly cachedAt: number }>(
+    entry: T | undefined,
+    ttlMs: number,
+  ): T | undefined {
+    return entry &&
+      this.cachesTrustworthy &&
+      Date.now() - entry.cachedAt < ttlMs
+      ? entry
+      : undefined;
+  }
+
   /** The command connection while it is up, else null: use your fallback. */
   get client(): Redis | null {
     return this.ready ? (this.command ?? null) : null;

@@ -239,12 +239,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   private cached(tokenHash: string): CachedSession | undefined {
-    const cached = this.cache.get(tokenHash);
-    return cached &&
-      this.redis.cachesTrustworthy &&
-      Date.now() - cached.cachedAt < SESSION_CACHE_TTL_MS
-      ? cached
-      : undefined;
+    return this.redis.servable(this.cache.get(tokenHash), SESSION_CACHE_TTL_MS);
   }
 
   private async lookup(tokenHash: string): Promise<CachedSession | null> {

@@ -267,12 +267,8 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
    * the table: lets a request whose every check is answered from memory stay synchronous.
    */
   cachedAuthState(id: string): UserAuthState | undefined {
-    const cached = this.authStates.get(id);
-    return cached &&
-      this.redis.cachesTrustworthy &&
-      Date.now() - cached.cachedAt < AUTH_STATE_TTL_MS
-      ? cached.state
-      : undefined;
+    return this.redis.servable(this.authStates.get(id), AUTH_STATE_TTL_MS)
+      ?.state;
   }
 
   /**
