@@ -28,6 +28,8 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
   private readonly handlers = new Map<string, Set<Handler>>();
   private readonly reconnectListeners = new Set<() => void>();
   private wasReady = false;
+  /** The subscriber's SUBSCRIBE for every channel was acknowledged since it last connected. */
+  private listening = false;
   private everReady = false;
 
   constructor(private readonly config: AppConfig) {}
@@ -37,10 +39,15 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
     return this.config.redisUrl !== null;
   }
 
-  /** Whether both connections are up right now. */
+  /**
+   * Whether both connections are up and Redis has confirmed every subscription: until then an
+   * invalidation another instance publishes could be missed, so caches must not answer yet.
+   */
   get ready(): boolean {
     return (
-      this.command?.status === 'ready' && this.subscriber?.status === 'ready'
+      this.command?.status === 'ready' &&
+      this.subscriber?.status === 'ready' &&
+      this.listening
     );
   }
 
@@ -96,9 +103,18 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
     const subscriber = this.subscriber;
     subscriber.on('ready', () => {
       const channels = [...this.handlers.keys()];
-      if (channels.length > 0) {
-        subscriber.subscribe(...channels).catch(() => undefined);
-      }
+      const subscribed =
+        channels.length > 0 ? subscriber.subscribe(...channels) : null;
+      void Promise.resolve(subscribed).then(
+        () => {
+          this.listening = subscriber.status === 'ready';
+          this.updateState();
+        },
+        () => undefined,
+      );
+    });
+    subscriber.on('close', () => {
+      this.listening = false;
     });
     this.subscriber.on('message', (channel: string, message: string) => {
       for (const handler of this.handlers.get(channel) ?? []) {
