@@ -652,6 +652,11 @@ describe('tokens across a restart', () => {
   });
 });
 
+// The module object passport-jwt calls through; `import * as` would give an interop copy that
+// a spy cannot reach.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const jwtModule = require('jsonwebtoken') as typeof import('jsonwebtoken');
+
 describe('a token verified before, once it expires', () => {
   // Tokens that live one second: the first request verifies the signature and caches the
   // result; the cache must still let the token expire on time.
@@ -661,6 +666,24 @@ describe('a token verified before, once it expires', () => {
   });
   afterAll(async () => {
     await t.close();
+  });
+
+  it('is verified by jsonwebtoken on its first request only', async () => {
+    const user = await registerUser(t.http);
+    const verify = jest.spyOn(jwtModule, 'verify');
+    try {
+      await expectTokenAccepted(t, user.accessToken, user.username);
+      expect(verify).toHaveBeenCalledTimes(1);
+      await expectTokenAccepted(t, user.accessToken, user.username);
+      await expectTokenAccepted(t, user.accessToken, user.username);
+      expect(verify).toHaveBeenCalledTimes(1);
+      // One character off is another token: verified, and refused.
+      const last = user.accessToken.at(-1) === 'A' ? 'B' : 'A';
+      await expectTokenRejected(t, `${user.accessToken.slice(0, -1)}${last}`);
+      expect(verify).toHaveBeenCalledTimes(2);
+    } finally {
+      verify.mockRestore();
+    }
   });
 
   it('is refused, as a token never seen before would be', async () => {

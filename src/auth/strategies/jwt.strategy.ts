@@ -36,13 +36,22 @@ interface StrategyActions {
  * was about a fifth of the jwt route's CPU time): see VerifiedTokenCache for why that is safe.
  */
 class CachingJwtStrategy extends Strategy {
-  protected readonly verifiedTokens = new VerifiedTokenCache();
+  private readonly verifiedTokens: VerifiedTokenCache;
 
   constructor(
     options: StrategyOptionsWithRequest,
     private readonly verifyClaims: VerifyCallbackWithRequest,
   ) {
-    super(options, verifyClaims);
+    const verifiedTokens = new VerifiedTokenCache();
+    // passport-jwt calls this only after jsonwebtoken verified the request's token: remember it
+    // here, on the (rare) miss path, so a hit does not extract and look the token up twice.
+    super(options, (request, payload: unknown, done) => {
+      if (isAccessTokenClaims(payload)) {
+        verifiedTokens.remember(bearerToken(request)!, payload);
+      }
+      verifyClaims(request, payload, done);
+    });
+    this.verifiedTokens = verifiedTokens;
   }
 
   override authenticate(request: PassportRequest, options?: object): void {
@@ -89,15 +98,13 @@ export class JwtStrategy extends PassportStrategy(CachingJwtStrategy, 'jwt') {
 
   /** Runs on every request, with claims jsonwebtoken has verified now or for an earlier request. */
   validate(
-    request: PassportRequest,
+    _request: PassportRequest,
     payload: unknown,
   ): AuthenticatedUser | null | Promise<AuthenticatedUser | null> {
     // jsonwebtoken accepts a token without `exp`; ours always carry one, so its absence is forgery.
     if (!isAccessTokenClaims(payload)) {
       return null;
     }
-    // Only verified claims reach here, from exactly the token the request carries.
-    this.verifiedTokens.remember(bearerToken(request)!, payload);
     // Nearly always both answers are in memory: then no promise is made at all.
     const state = this.revocation.certainlyNotRevoked(payload.jti)
       ? this.users.cachedAuthState(payload.sub)
