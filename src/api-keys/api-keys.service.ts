@@ -11,6 +11,7 @@ import type { Repository } from 'typeorm';
 import { RedisService } from '../redis/redis.service';
 import { ApiKey } from './api-key.entity';
 import { generateApiKey, parseApiKey } from './api-key-format';
+import { setBounded } from '../common/bounded-map';
 
 /** What the hot path needs of a key; cached so that a request costs no database round trip. */
 export interface VerifiedApiKey {
@@ -176,10 +177,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
       cachedAt: now,
     });
-    this.cache.set(id, entry);
-    if (this.cache.size > KEY_CACHE_SIZE) {
-      this.cache.delete(this.cache.keys().next().value as string);
-    }
+    setBounded(this.cache, id, entry, KEY_CACHE_SIZE);
     return entry;
   }
 

@@ -16,6 +16,7 @@ import {
   MemoryLockout,
 } from './lockout-store';
 import { RedisOrMemory } from './redis-or-memory';
+import { setBounded } from '../common/bounded-map';
 
 /** Keys held at once in memory (about 8 per pair); past it the oldest are forgotten first. */
 const MEMORY_MAX_KEYS = 200_000;
@@ -68,12 +69,12 @@ export class LoginLockoutService {
     let digest = this.verifiedUsernameDigests.get(username);
     if (digest === undefined) {
       digest = hashUsername(username);
-      this.verifiedUsernameDigests.set(username, digest);
-      if (this.verifiedUsernameDigests.size > USERNAME_DIGESTS_KEPT) {
-        this.verifiedUsernameDigests.delete(
-          this.verifiedUsernameDigests.keys().next().value as string,
-        );
-      }
+      setBounded(
+        this.verifiedUsernameDigests,
+        username,
+        digest,
+        USERNAME_DIGESTS_KEPT,
+      );
     }
     return digest;
   }

@@ -17,6 +17,7 @@ import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 import { credentialIssuedAt } from '../users/credential-epoch';
 import { Session } from './session.entity';
+import { setBounded } from '../common/bounded-map';
 
 /** What the hot path needs of a session; cached so that a request costs no database round trip. */
 export interface ActiveSession {
@@ -269,10 +270,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       persistedLastSeenAt: row.lastSeenAt.getTime(),
       cachedAt: now,
     };
-    this.cache.set(tokenHash, session);
-    if (this.cache.size > SESSION_CACHE_SIZE) {
-      this.cache.delete(this.cache.keys().next().value as string);
-    }
+    setBounded(this.cache, tokenHash, session, SESSION_CACHE_SIZE);
     return session;
   }
 

@@ -23,6 +23,7 @@ import {
 } from './password';
 import { type Role, User } from './user.entity';
 import { normalizeUsername } from './username';
+import { setBounded } from '../common/bounded-map';
 
 /** What the hot path needs to know about a user to accept a credential. */
 export interface UserAuthState {
@@ -249,15 +250,12 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
       if (!user) {
         return null;
       }
-      this.verifiedCredentials.set(digest, {
-        userId: user.id,
-        expiresAt: Date.now() + VERIFIED_CREDENTIAL_TTL_MS,
-      });
-      if (this.verifiedCredentials.size > VERIFIED_CREDENTIAL_CACHE_SIZE) {
-        this.verifiedCredentials.delete(
-          this.verifiedCredentials.keys().next().value as string,
-        );
-      }
+      setBounded(
+        this.verifiedCredentials,
+        digest,
+        { userId: user.id, expiresAt: Date.now() + VERIFIED_CREDENTIAL_TTL_MS },
+        VERIFIED_CREDENTIAL_CACHE_SIZE,
+      );
       return this.getAuthState(user.id);
     });
   }
@@ -297,11 +295,12 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
       tokensValidAfter: user.tokensValidAfter,
       tokensValidAfterExemptId: user.tokensValidAfterExemptId,
     });
-    this.authStates.delete(id);
-    this.authStates.set(id, { state, cachedAt: now });
-    if (this.authStates.size > AUTH_STATE_CACHE_SIZE) {
-      this.authStates.delete(this.authStates.keys().next().value as string);
-    }
+    setBounded(
+      this.authStates,
+      id,
+      { state, cachedAt: now },
+      AUTH_STATE_CACHE_SIZE,
+    );
     return state;
   }
 

@@ -1,4 +1,5 @@
 import type { AccessTokenClaims } from '../../tokens/access-token.service';
+import { setBounded } from '../../common/bounded-map';
 
 /** Enough for every token in use by the busiest clients; at ~1 KB each, a few MB at most. */
 const DEFAULT_CAPACITY = 10_000;
@@ -39,9 +40,6 @@ export class VerifiedTokenCache {
     if (this.entries.has(token)) {
       return;
     }
-    this.entries.set(token, claims);
-    if (this.entries.size > this.capacity) {
-      this.entries.delete(this.entries.keys().next().value as string);
-    }
+    setBounded(this.entries, token, claims, this.capacity);
   }
 }
