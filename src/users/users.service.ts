@@ -217,12 +217,13 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
   /**
    * Basic's check, on every request: like `verifyPassword` (same lockout), but a pair verified
    * in the last minute skips bcrypt and the lockout's counting (it makes no guess), though not
-   * its locks; the answer is the cached auth state.
+   * its locks; the answer is the cached auth state. When memory alone can answer (no Redis to
+   * ask about locks, the user's state cached), it answers synchronously, without a promise.
    */
-  async verifyBasicCredentials(
+  verifyBasicCredentials(
     username: string,
     password: string,
-  ): Promise<UserAuthState | null> {
+  ): UserAuthState | null | Promise<UserAuthState | null> {
     const normalized = normalizeUsername(username);
     const digest = createHmac('sha256', this.credentialKey)
       .update(normalized)
@@ -231,18 +232,44 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
       .digest('base64');
     const remembered = this.verifiedCredentials.get(digest);
     if (
-      remembered &&
-      remembered.expiresAt > Date.now() &&
-      this.redis.cachesTrustworthy &&
-      (await this.lockout.lockedFor(normalized)) === 0
+      !remembered ||
+      remembered.expiresAt <= Date.now() ||
+      !this.redis.cachesTrustworthy
     ) {
+      return this.checkBasicPassword(normalized, password, digest);
+    }
+    const locked = this.lockout.lockedFor(normalized);
+    const state = this.cachedAuthState(remembered.userId);
+    if (locked === 0 && state && isRememberedUser(state, normalized)) {
+      return state;
+    }
+    return this.recheckRemembered(normalized, password, digest, locked);
+  }
+
+  /** The remembered pair's slow path: a lock to ask Redis about, or a state to read. */
+  private async recheckRemembered(
+    normalized: string,
+    password: string,
+    digest: string,
+    locked: number | Promise<number>,
+  ): Promise<UserAuthState | null> {
+    const remembered = this.verifiedCredentials.get(digest);
+    if (remembered && (await locked) === 0) {
       const state =
         this.cachedAuthState(remembered.userId) ??
         (await this.getAuthState(remembered.userId));
-      if (state && !state.disabled && state.username === normalized) {
+      if (state && isRememberedUser(state, normalized)) {
         return state;
       }
     }
+    return this.checkBasicPassword(normalized, password, digest);
+  }
+
+  private checkBasicPassword(
+    normalized: string,
+    password: string,
+    digest: string,
+  ): Promise<UserAuthState | null> {
     // A locked pair is refused (429) here, before any check.
     return this.lockout.attempt(normalized, async () => {
       this.verifiedCredentials.delete(digest);
@@ -482,4 +509,9 @@ function conflictOr(error: unknown): unknown {
     return new ConflictException('email is already registered');
   }
   return error;
+}
+
+/** A remembered Basic pair still stands for this account: enabled, and still of that name. */
+function isRememberedUser(state: UserAuthState, normalized: string): boolean {
+  return !state.disabled && state.username === normalized;
 }

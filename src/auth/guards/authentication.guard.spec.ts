@@ -8,7 +8,11 @@ import type { AuthenticatedUser } from '../authenticated-user';
 import { Auth } from '../decorators/auth.decorator';
 import { AuthenticationGuard } from './authentication.guard';
 
-/** A stand-in strategy: accepts exactly the credential value 'good-<userId>'. */
+/**
+ * A stand-in strategy: accepts exactly the credential value 'good-<userId>'. It answers at once,
+ * as ours do from memory, except `later-good-<userId>`, which it accepts on a later tick, as
+ * ours do after a database read.
+ */
 class FakeStrategy extends Strategy {
   constructor(
     private readonly scheme: AuthScheme,
@@ -19,20 +23,28 @@ class FakeStrategy extends Strategy {
 
   override authenticate(request: unknown): void {
     const value = this.read(request as FakeRequest) ?? '';
-    const match = /^good-(\w+)$/.exec(value);
+    const match = /^(later-)?good-(\w+)$/.exec(value);
     if (!match) {
       return this.fail(401);
     }
-    const user: AuthenticatedUser = {
-      id: match[1],
-      username: match[1],
+    const user = this.userFor(match[2]);
+    if (match[1]) {
+      setImmediate(() => this.success(user));
+    } else {
+      this.success(user);
+    }
+  }
+
+  private userFor(id: string): AuthenticatedUser {
+    return {
+      id,
+      username: id,
       roles: ['user'],
       scopes: null,
       scheme: this.scheme,
       credentialId: null,
       expiresAt: null,
     };
-    this.success(user);
   }
 }
 
@@ -82,11 +94,12 @@ function contextFor(
   return { context, request: full };
 }
 
+/** The 401 the guard answers, whether it throws at once or its promise rejects. */
 async function rejection(
-  promise: Promise<unknown>,
+  canActivate: () => boolean | Promise<boolean>,
 ): Promise<UnauthorizedWithChallengeException> {
   try {
-    await promise;
+    await canActivate();
   } catch (error) {
     if (error instanceof UnauthorizedWithChallengeException) {
       return error;
@@ -99,16 +112,39 @@ async function rejection(
 describe(AuthenticationGuard.name, () => {
   const guard = new AuthenticationGuard(new Reflector());
 
-  it('lets through one valid credential of an accepted scheme and attaches the user', async () => {
+  it('lets through one valid credential of an accepted scheme and attaches the user, synchronously', () => {
     const { context, request } = contextFor('both', {
       headers: { 'x-api-key': 'good-ann' },
     });
-    await expect(guard.canActivate(context)).resolves.toBe(true);
+    expect(guard.canActivate(context)).toBe(true);
     expect(request.user).toMatchObject({ id: 'ann', scheme: 'api-key' });
   });
 
+  it('waits for a strategy that answers later, and still checks every credential', async () => {
+    const accepted = contextFor('both', {
+      headers: {
+        authorization: 'Bearer later-good-ann',
+        'x-api-key': 'good-ann',
+      },
+    });
+    const pending = guard.canActivate(accepted.context);
+    expect(pending).toBeInstanceOf(Promise);
+    await expect(pending).resolves.toBe(true);
+    expect(accepted.request.user).toMatchObject({ id: 'ann', scheme: 'jwt' });
+
+    const mixed = contextFor('both', {
+      headers: {
+        authorization: 'Bearer later-good-ann',
+        'x-api-key': 'good-bob',
+      },
+    });
+    const error = await rejection(() => guard.canActivate(mixed.context));
+    expect(error.message).toMatch(/different users/);
+    expect(mixed.request.user).toBeUndefined();
+  });
+
   it('challenges for every accepted scheme when nothing is presented', async () => {
-    const error = await rejection(
+    const error = await rejection(() =>
       guard.canActivate(contextFor('both', {}).context),
     );
     expect(error).toBeInstanceOf(UnauthorizedException);
@@ -122,7 +158,7 @@ describe(AuthenticationGuard.name, () => {
     const { context } = contextFor('both', {
       headers: { authorization: 'Bearer forged', 'x-api-key': 'good-ann' },
     });
-    const error = await rejection(guard.canActivate(context));
+    const error = await rejection(() => guard.canActivate(context));
     expect(error.message).toBe('Invalid, expired or revoked access token');
     expect(error.challenges[0]).toContain('error="invalid_token"');
   });
@@ -131,7 +167,7 @@ describe(AuthenticationGuard.name, () => {
     const { context } = contextFor('jwtOnly', {
       query: { api_key: 'good-ann' },
     });
-    const error = await rejection(guard.canActivate(context));
+    const error = await rejection(() => guard.canActivate(context));
     expect(error.message).toBe('This route accepts only: jwt');
   });
 
@@ -139,23 +175,23 @@ describe(AuthenticationGuard.name, () => {
     const { context } = contextFor('jwtOnly', {
       headers: { authorization: 'Digest good-ann' },
     });
-    await rejection(guard.canActivate(context));
+    await rejection(() => guard.canActivate(context));
   });
 
   it('refuses two valid credentials of different users', async () => {
     const { context } = contextFor('both', {
       headers: { authorization: 'Bearer good-ann', 'x-api-key': 'good-bob' },
     });
-    const error = await rejection(guard.canActivate(context));
+    const error = await rejection(() => guard.canActivate(context));
     expect(error.message).toMatch(/different users/);
   });
 
-  it('ignores a session cookie on a route that does not accept sessions', async () => {
+  it('ignores a session cookie on a route that does not accept sessions', () => {
     const { context, request } = contextFor('jwtOnly', {
       headers: { authorization: 'Bearer good-ann' },
       cookies: { sid: 'whatever' },
     });
-    await expect(guard.canActivate(context)).resolves.toBe(true);
+    expect(guard.canActivate(context)).toBe(true);
     expect(request.user?.id).toBe('ann');
   });
 });

@@ -11,6 +11,11 @@ import { RouteMetadata } from '../../common/routing/route-metadata';
 import { type AuthScheme, challengeFor } from '../auth-schemes';
 import type { AuthenticatedUser } from '../authenticated-user';
 import { AuthSchemesMetadata } from '../decorators/auth.decorator';
+import {
+  asError,
+  type StrategyActions,
+  type Verdict,
+} from '../strategies/strategy-verdict';
 import { presentedCredentials } from './presented-credentials';
 
 const FAILURE_MESSAGES: Record<AuthScheme, string> = {
@@ -33,19 +38,30 @@ export class AuthenticationGuard implements CanActivate {
     this.schemes = new RouteMetadata(reflector, AuthSchemesMetadata);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when every strategy answered from memory: no promise on the common path. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const accepted = this.schemes.of(context) ?? [];
-    const http = context.switchToHttp();
-    const request = http.getRequest<
-      FastifyRequest & { user?: AuthenticatedUser }
-    >();
-
+    const request = context
+      .switchToHttp()
+      .getRequest<FastifyRequest & { user?: AuthenticatedUser }>();
     const presented = presentedCredentials(request, accepted);
     if (presented.length === 0) {
       throw this.unauthorized(accepted, 'Authentication required', false);
     }
-    let authenticated: AuthenticatedUser | undefined;
-    for (const scheme of presented) {
+    return this.verifyFrom(0, presented, accepted, request, undefined);
+  }
+
+  /** Verifies `presented[from…]` in order, waiting only for a strategy that did not answer at once. */
+  private verifyFrom(
+    from: number,
+    presented: readonly (AuthScheme | 'unknown')[],
+    accepted: readonly AuthScheme[],
+    request: FastifyRequest & { user?: AuthenticatedUser },
+    authenticatedSoFar: AuthenticatedUser | undefined,
+  ): boolean | Promise<boolean> {
+    let authenticated = authenticatedSoFar;
+    for (let i = from; i < presented.length; i += 1) {
+      const scheme = presented[i];
       if (scheme === 'unknown' || !accepted.includes(scheme)) {
         throw this.unauthorized(
           accepted,
@@ -53,25 +69,46 @@ export class AuthenticationGuard implements CanActivate {
           false,
         );
       }
-      const user = await authenticateWith(scheme, request);
-      if (!user) {
-        throw this.unauthorized(
-          accepted,
-          FAILURE_MESSAGES[scheme],
-          scheme === 'jwt',
+      const verdict = authenticateWith(scheme, request);
+      if (verdict instanceof Promise) {
+        return verdict.then((user) =>
+          this.verifyFrom(
+            i + 1,
+            presented,
+            accepted,
+            request,
+            this.sameUser(accepted, scheme, user, authenticated),
+          ),
         );
       }
-      if (authenticated && authenticated.id !== user.id) {
-        throw this.unauthorized(
-          accepted,
-          'The credentials presented belong to different users',
-          false,
-        );
-      }
-      authenticated ??= user;
+      authenticated = this.sameUser(accepted, scheme, verdict, authenticated);
     }
     request.user = authenticated;
     return true;
+  }
+
+  /** The user a credential of `scheme` proved, if it is the one any earlier credential proved. */
+  private sameUser(
+    accepted: readonly AuthScheme[],
+    scheme: AuthScheme,
+    user: AuthenticatedUser | null,
+    authenticated: AuthenticatedUser | undefined,
+  ): AuthenticatedUser {
+    if (!user) {
+      throw this.unauthorized(
+        accepted,
+        FAILURE_MESSAGES[scheme],
+        scheme === 'jwt',
+      );
+    }
+    if (authenticated && authenticated.id !== user.id) {
+      throw this.unauthorized(
+        accepted,
+        'The credentials presented belong to different users',
+        false,
+      );
+    }
+    return authenticated ?? user;
   }
 
   private unauthorized(
@@ -86,15 +123,6 @@ export class AuthenticationGuard implements CanActivate {
   }
 }
 
-/** What a strategy calls to report its verdict; passport adds these for each request. */
-interface StrategyActions {
-  success(user: unknown): void;
-  fail(): void;
-  error(error: unknown): void;
-  redirect(): void;
-  pass(): void;
-}
-
 type RegisteredStrategy = {
   authenticate(this: StrategyActions, request: unknown, options: object): void;
 };
@@ -104,38 +132,54 @@ const registry = passport as unknown as {
   _strategy(name: string): RegisteredStrategy | undefined;
 };
 
+/** How one strategy run ended, once it has. */
+type Outcome = { verdict: Verdict } | { error: Error };
+
 /**
  * Runs one passport strategy (registered under the scheme's name) on the request, as
  * `passport.authenticate` does without its session, redirect and `req.login` machinery: that
  * wrapper also added seven properties to every request object, so authenticated and public
- * requests no longer shared one shape.
+ * requests no longer shared one shape. A strategy that answers before `authenticate` returns
+ * (from memory: see validateAndReport) is answered without a promise.
  */
 function authenticateWith(
   scheme: AuthScheme,
   request: FastifyRequest,
-): Promise<AuthenticatedUser | false> {
+): Verdict | Promise<Verdict> {
   const strategy = registry._strategy(scheme);
   if (!strategy) {
-    return Promise.reject(
-      new Error(`no passport strategy registered as "${scheme}"`),
-    );
+    throw new Error(`no passport strategy registered as "${scheme}"`);
+  }
+  let outcome: Outcome | undefined;
+  let settleLater: ((outcome: Outcome) => void) | undefined;
+  const settle = (ended: Outcome) => {
+    if (!outcome) {
+      outcome = ended;
+      settleLater?.(ended);
+    }
+  };
+  const attempt = Object.create(strategy) as RegisteredStrategy &
+    StrategyActions & { redirect(): void; pass(): void };
+  attempt.success = (user) => settle({ verdict: user as AuthenticatedUser });
+  attempt.fail = () => settle({ verdict: null });
+  attempt.error = (error) => settle({ error: asError(error) });
+  attempt.redirect = attempt.pass = () =>
+    settle({
+      error: new Error(`strategy "${scheme}" neither accepted nor refused`),
+    });
+  attempt.authenticate(request, { session: false });
+  if (outcome) {
+    return verdictOf(outcome);
   }
   return new Promise((resolve, reject) => {
-    const attempt = Object.create(strategy) as RegisteredStrategy &
-      StrategyActions;
-    attempt.success = (user) => resolve(user as AuthenticatedUser);
-    attempt.fail = () => resolve(false);
-    attempt.error = (error) => reject(asError(error));
-    attempt.redirect = attempt.pass = () =>
-      reject(new Error(`strategy "${scheme}" neither accepted nor refused`));
-    attempt.authenticate(request, { session: false });
+    settleLater = (ended) =>
+      'error' in ended ? reject(ended.error) : resolve(ended.verdict);
   });
 }
 
-function asError(error: unknown): Error {
-  return error instanceof Error
-    ? error
-    : new Error(
-        `passport failed: ${typeof error === 'string' ? error : 'non-Error value'}`,
-      );
+function verdictOf(outcome: Outcome): Verdict {
+  if ('error' in outcome) {
+    throw outcome.error;
+  }
+  return outcome.verdict;
 }

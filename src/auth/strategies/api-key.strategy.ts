@@ -7,8 +7,12 @@ import {
   type VerifiedApiKey,
 } from '../../api-keys/api-keys.service';
 import { type UserAuthState, UsersService } from '../../users/users.service';
-import type { AuthenticatedUser } from '../authenticated-user';
 import { API_KEY_HEADER, API_KEY_QUERY } from '../guards/presented-credentials';
+import {
+  type Validating,
+  validateAndReport,
+  type Verdict,
+} from './strategy-verdict';
 
 /**
  * passport-headerapikey reads the header only; the contract also takes `?api_key=`, which
@@ -31,12 +35,7 @@ class HeaderOrQueryApiKeyStrategy extends HeaderAPIKeyStrategy {
     ) {
       return this.fail(401);
     }
-    this.verify(key, (error, user) => {
-      if (error) {
-        return this.error(error);
-      }
-      return user ? this.success(user) : this.fail(401);
-    });
+    validateAndReport(this as unknown as Validating<[string]>, key);
   }
 }
 
@@ -52,9 +51,7 @@ export class ApiKeyStrategy extends PassportStrategy(
     super({ header: 'X-API-Key', prefix: '' }, false);
   }
 
-  validate(
-    key: string,
-  ): AuthenticatedUser | null | Promise<AuthenticatedUser | null> {
+  validate(key: string): Verdict | Promise<Verdict> {
     // Nearly always the key and its owner are in memory: then no promise is made at all.
     const apiKey = this.apiKeys.verifyFromCache(key);
     if (apiKey === null) {
@@ -69,7 +66,7 @@ export class ApiKeyStrategy extends PassportStrategy(
   private async validateFromDatabase(
     key: string,
     verified: VerifiedApiKey | undefined,
-  ): Promise<AuthenticatedUser | null> {
+  ): Promise<Verdict> {
     const apiKey = verified ?? (await this.apiKeys.verify(key));
     if (!apiKey) {
       return null;
@@ -79,10 +76,7 @@ export class ApiKeyStrategy extends PassportStrategy(
   }
 }
 
-function userFor(
-  apiKey: VerifiedApiKey,
-  state: UserAuthState,
-): AuthenticatedUser | null {
+function userFor(apiKey: VerifiedApiKey, state: UserAuthState): Verdict {
   if (state.disabled) {
     return null;
   }

@@ -2,41 +2,23 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { IncomingMessage } from 'node:http';
 import { BasicStrategy as HttpBasicStrategy } from 'passport-http';
-import { UsersService } from '../../users/users.service';
-import type { AuthenticatedUser } from '../authenticated-user';
+import { type UserAuthState, UsersService } from '../../users/users.service';
 import { parseBasicCredentials } from '../basic-credentials';
-
-type Verify = (
-  username: string,
-  password: string,
-  done: (error: unknown, user?: unknown) => void,
-) => void;
-/** The actions passport attaches to a strategy instance while it authenticates a request. */
-interface StrategyActions {
-  _verify: Verify;
-  success(user: unknown): void;
-  fail(status: number): void;
-  error(error: Error): void;
-}
+import {
+  type Validating,
+  validateAndReport,
+  type Verdict,
+} from './strategy-verdict';
 
 /** passport-http's strategy with RFC 7617 parsing: the password may contain `:`. */
 class Rfc7617BasicStrategy extends HttpBasicStrategy {
   override authenticate(request: IncomingMessage): void {
-    const self = this as unknown as StrategyActions;
+    const self = this as unknown as Validating<[string, string]>;
     const credentials = parseBasicCredentials(request.headers.authorization);
     if (!credentials) {
       return self.fail(401);
     }
-    self._verify(credentials.username, credentials.password, (error, user) => {
-      if (error) {
-        return self.error(
-          error instanceof Error
-            ? error
-            : new Error('Basic credential check failed'),
-        );
-      }
-      return user ? self.success(user) : self.fail(401);
-    });
+    validateAndReport(self, credentials.username, credentials.password);
   }
 }
 
@@ -49,22 +31,24 @@ export class BasicStrategy extends PassportStrategy(
     super();
   }
 
-  async validate(
-    username: string,
-    password: string,
-  ): Promise<AuthenticatedUser | null> {
-    const state = await this.users.verifyBasicCredentials(username, password);
-    if (!state) {
-      return null;
-    }
-    return {
-      id: state.id,
-      username: state.username,
-      roles: state.roles,
-      scopes: null,
-      scheme: 'basic',
-      credentialId: null,
-      expiresAt: null,
-    };
+  validate(username: string, password: string): Verdict | Promise<Verdict> {
+    // A pair verified moments ago is answered from memory: then no promise is made at all.
+    const state = this.users.verifyBasicCredentials(username, password);
+    return state instanceof Promise ? state.then(userFor) : userFor(state);
   }
+}
+
+function userFor(state: UserAuthState | null): Verdict {
+  if (!state) {
+    return null;
+  }
+  return {
+    id: state.id,
+    username: state.username,
+    roles: state.roles,
+    scopes: null,
+    scheme: 'basic',
+    credentialId: null,
+    expiresAt: null,
+  };
 }

@@ -16,20 +16,17 @@ import {
 import { RevocationService } from '../../tokens/revocation.service';
 import { isIssuedBefore } from '../../users/credential-epoch';
 import { type UserAuthState, UsersService } from '../../users/users.service';
-import type { AuthenticatedUser } from '../authenticated-user';
 import { FULL_ACCESS } from '../scopes';
+import {
+  type Validating,
+  validateAndReport,
+  type Verdict,
+} from './strategy-verdict';
 import { VerifiedTokenCache } from './verified-token-cache';
 
 const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 /** passport-jwt's typings say Express; it reads only `headers.authorization`, which Fastify's request has. */
 type PassportRequest = Parameters<Strategy['authenticate']>[0];
-
-/** The actions passport attaches to a strategy instance while it authenticates a request. */
-interface StrategyActions {
-  success(user: unknown, info?: unknown): void;
-  fail(info?: unknown): void;
-  error(error: unknown): void;
-}
 
 /**
  * passport-jwt, skipping jsonwebtoken for a token it has verified before (the signature check
@@ -40,7 +37,7 @@ class CachingJwtStrategy extends Strategy {
 
   constructor(
     options: StrategyOptionsWithRequest,
-    private readonly verifyClaims: VerifyCallbackWithRequest,
+    verifyClaims: VerifyCallbackWithRequest,
   ) {
     const verifiedTokens = new VerifiedTokenCache();
     // passport-jwt calls this only after jsonwebtoken verified the request's token: remember it
@@ -60,16 +57,11 @@ class CachingJwtStrategy extends Strategy {
     if (!claims) {
       return super.authenticate(request, options);
     }
-    const self = this as unknown as StrategyActions;
-    this.verifyClaims(request, claims, (error, user, info) => {
-      if (error) {
-        self.error(error);
-      } else if (user) {
-        self.success(user, info);
-      } else {
-        self.fail(info);
-      }
-    });
+    validateAndReport(
+      this as unknown as Validating<[PassportRequest, unknown]>,
+      request,
+      claims,
+    );
   }
 }
 
@@ -100,7 +92,7 @@ export class JwtStrategy extends PassportStrategy(CachingJwtStrategy, 'jwt') {
   validate(
     _request: PassportRequest,
     payload: unknown,
-  ): AuthenticatedUser | null | Promise<AuthenticatedUser | null> {
+  ): Verdict | Promise<Verdict> {
     // jsonwebtoken accepts a token without `exp`; ours always carry one, so its absence is forgery.
     if (!isAccessTokenClaims(payload)) {
       return null;
@@ -114,7 +106,7 @@ export class JwtStrategy extends PassportStrategy(CachingJwtStrategy, 'jwt') {
 
   private async validateFromDatabase(
     claims: AccessTokenClaims,
-  ): Promise<AuthenticatedUser | null> {
+  ): Promise<Verdict> {
     if (await this.revocation.isRevoked(claims.jti)) {
       return null;
     }
@@ -124,10 +116,7 @@ export class JwtStrategy extends PassportStrategy(CachingJwtStrategy, 'jwt') {
 }
 
 /** The request's user, if the account may still use a token with these claims. */
-function userFor(
-  claims: AccessTokenClaims,
-  state: UserAuthState,
-): AuthenticatedUser | null {
+function userFor(claims: AccessTokenClaims, state: UserAuthState): Verdict {
   if (
     state.disabled ||
     (isIssuedBefore(claims.iat * 1000, state.tokensValidAfter) &&

@@ -8,37 +8,28 @@ import {
 } from '../../sessions/sessions.service';
 import { isIssuedBefore } from '../../users/credential-epoch';
 import { type UserAuthState, UsersService } from '../../users/users.service';
-import type { AuthenticatedUser } from '../authenticated-user';
 import { SESSION_COOKIE } from '../guards/presented-credentials';
-
-type Verify = (
-  request: FastifyRequest,
-  sessionToken: string,
-  done: (error: unknown, user?: unknown) => void,
-) => void;
+import {
+  type Validating,
+  validateAndReport,
+  type Verdict,
+} from './strategy-verdict';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Reads the `sid` cookie (parsed by @fastify/cookie) and hands it to `validate`. */
 class SidCookieStrategy extends Strategy {
-  constructor(private readonly verifySession: Verify) {
-    super();
-  }
-
   override authenticate(request: unknown): void {
     const fastifyRequest = request as FastifyRequest;
     const token = fastifyRequest.cookies?.[SESSION_COOKIE];
     if (!token) {
       return this.fail(401);
     }
-    this.verifySession(fastifyRequest, token, (error, user) => {
-      if (error) {
-        return this.error(
-          error instanceof Error ? error : new Error('session check failed'),
-        );
-      }
-      return user ? this.success(user) : this.fail(401);
-    });
+    validateAndReport(
+      this as unknown as Validating<[FastifyRequest, string]>,
+      fastifyRequest,
+      token,
+    );
   }
 }
 
@@ -58,10 +49,7 @@ export class SessionStrategy extends PassportStrategy(
     super();
   }
 
-  validate(
-    request: FastifyRequest,
-    token: string,
-  ): AuthenticatedUser | null | Promise<AuthenticatedUser | null> {
+  validate(request: FastifyRequest, token: string): Verdict | Promise<Verdict> {
     // Nearly always the session and its user are in memory: then no promise is made at all.
     const session = this.sessions.verifyFromCache(token);
     if (session === null) {
@@ -77,7 +65,7 @@ export class SessionStrategy extends PassportStrategy(
     request: FastifyRequest,
     token: string,
     verified: ActiveSession | undefined,
-  ): Promise<AuthenticatedUser | null> {
+  ): Promise<Verdict> {
     const session = verified ?? (await this.sessions.verify(token));
     if (!session) {
       return null;
@@ -90,7 +78,7 @@ export class SessionStrategy extends PassportStrategy(
     request: FastifyRequest,
     session: ActiveSession,
     state: UserAuthState,
-  ): AuthenticatedUser | null {
+  ): Verdict {
     if (
       state.disabled ||
       (isIssuedBefore(session.issuedAt, state.tokensValidAfter) &&
