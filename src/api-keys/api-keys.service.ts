@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import {
   Injectable,
   Logger,
@@ -12,6 +12,7 @@ import { RedisService } from '../redis/redis.service';
 import { ApiKey } from './api-key.entity';
 import { generateApiKey, parseApiKey } from './api-key-format';
 import { setBounded } from '../common/bounded-map';
+import { sha256Bytes, sha256Hex } from '../common/crypto/sha256';
 
 /** What the hot path needs of a key; cached so that a request costs no database round trip. */
 export interface VerifiedApiKey {
@@ -77,7 +78,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       id,
       userId,
       name: input.name,
-      secretHash: sha256(secret).toString('hex'),
+      secretHash: sha256Hex(secret),
       scopes: input.scopes,
       expiresAt: input.expiresInDays
         ? new Date(now + input.expiresInDays * 86_400_000)
@@ -143,7 +144,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   private check(entry: CachedKey | null, secret: string): CachedKey | null {
-    if (!entry || !timingSafeEqual(sha256(secret), entry.secretHash)) {
+    if (!entry || !timingSafeEqual(sha256Bytes(secret), entry.secretHash)) {
       return null;
     }
     const now = Date.now();
@@ -196,8 +197,4 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       }
     }
   }
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { normalizeIp } from '@nestjs/throttler';
 import { currentRequest } from '../common/http/request-context';
@@ -17,6 +16,7 @@ import {
 } from './lockout-store';
 import { RedisOrMemory } from './redis-or-memory';
 import { setBounded } from '../common/bounded-map';
+import { sha256Hex } from '../common/crypto/sha256';
 
 /** Keys held at once in memory (about 8 per pair); past it the oldest are forgotten first. */
 const MEMORY_MAX_KEYS = 200_000;
@@ -144,8 +144,5 @@ export function subjectsFor(
 }
 
 function hashUsername(username: string): string {
-  return createHash('sha256')
-    .update(username, 'utf8')
-    .digest('hex')
-    .slice(0, 32);
+  return sha256Hex(username).slice(0, 32);
 }

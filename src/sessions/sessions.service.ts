@@ -1,9 +1,4 @@
-import {
-  createHash,
-  randomBytes,
-  randomUUID,
-  timingSafeEqual,
-} from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import {
   Injectable,
   Logger,
@@ -13,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Not, type Repository } from 'typeorm';
+import { sha256Bytes, sha256Hex } from '../common/crypto/sha256';
 import { AppConfig } from '../config/app-config';
 import { RedisService } from '../redis/redis.service';
 import { credentialIssuedAt } from '../users/credential-epoch';
@@ -101,8 +97,8 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     await this.sessions.insert({
       id,
       userId,
-      tokenHash: sha256(token).toString('hex'),
-      csrfHash: sha256(csrfToken).toString('hex'),
+      tokenHash: sha256Hex(token),
+      csrfHash: sha256Hex(csrfToken),
       createdAt: new Date(issuedAt),
       lastSeenAt: new Date(issuedAt),
       expiresAt: new Date(issuedAt + this.config.sessionMaxAgeSeconds * 1000),
@@ -117,7 +113,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     if (token.length > 128) {
       return null;
     }
-    const tokenHash = sha256(token).toString('hex');
+    const tokenHash = sha256Hex(token);
     return this.touch(this.cached(tokenHash) ?? (await this.lookup(tokenHash)));
   }
 
@@ -129,7 +125,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     if (token.length > 128) {
       return null;
     }
-    const session = this.cached(sha256(token).toString('hex'));
+    const session = this.cached(sha256Hex(token));
     return session && this.touch(session);
   }
 
@@ -160,7 +156,9 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   }
 
   csrfMatches(session: ActiveSession, csrfToken: string | undefined): boolean {
-    return !!csrfToken && timingSafeEqual(sha256(csrfToken), session.csrfHash);
+    return (
+      !!csrfToken && timingSafeEqual(sha256Bytes(csrfToken), session.csrfHash)
+    );
   }
 
   async list(
@@ -281,8 +279,4 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       }
     }
   }
-}
-
-function sha256(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
   Injectable,
   Logger,
@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, LessThan, type Repository } from 'typeorm';
+import { sha256Hex } from '../common/crypto/sha256';
 import { AppConfig } from '../config/app-config';
 import { credentialIssuedAt } from '../users/credential-epoch';
 import { RefreshToken } from './refresh-token.entity';
@@ -65,7 +66,7 @@ export class RefreshTokensService implements OnModuleInit, OnModuleDestroy {
     await this.refreshTokens.insert({
       userId,
       familyId,
-      tokenHash: hashToken(token),
+      tokenHash: sha256Hex(token),
       expiresAt: new Date(issuedAt + this.config.refreshTokenTtlSeconds * 1000),
       usedAt: null,
       revokedAt: null,
@@ -162,10 +163,6 @@ export class RefreshTokensService implements OnModuleInit, OnModuleDestroy {
     if (token.length > 128) {
       return Promise.resolve(null);
     }
-    return this.refreshTokens.findOneBy({ tokenHash: hashToken(token) });
+    return this.refreshTokens.findOneBy({ tokenHash: sha256Hex(token) });
   }
-}
-
-function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }
