@@ -46,4 +46,23 @@ describe(UsageCounter.name, () => {
     ]);
     expect(counter.size).toBe(2);
   });
+
+  it('hands out copies: later requests do not change counts already read or taken', () => {
+    const counter = new UsageCounter();
+    counter.add('2025-01-02', 'u1', '');
+    const seen = counter.pending(() => true);
+    const taken = counter.take();
+    counter.add('2025-01-02', 'u1', '');
+    counter.restore(taken);
+    counter.add('2025-01-02', 'u1', '');
+    expect(seen).toEqual([
+      { day: '2025-01-02', userId: 'u1', apiKeyId: '', count: 1 },
+    ]);
+    expect(taken).toEqual([
+      { day: '2025-01-02', userId: 'u1', apiKeyId: '', count: 1 },
+    ]);
+    expect(counter.take()).toEqual([
+      { day: '2025-01-02', userId: 'u1', apiKeyId: '', count: 3 },
+    ]);
+  });
 });

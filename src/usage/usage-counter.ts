@@ -7,28 +7,53 @@ export interface UsageDelta {
   readonly count: number;
 }
 
+/** A delta while it is pending: counting adds to it in place. */
+interface PendingRow extends Omit<UsageDelta, 'count'> {
+  count: number;
+}
+
 /**
  * The counts not yet written, aggregated in memory so that a request costs a map update and
  * not a database write. `take()` hands them to a flush; `restore()` puts back what a failed
  * flush could not write, adding to whatever was counted meanwhile.
  */
 export class UsageCounter {
-  private counts = new Map<string, UsageDelta>();
+  /**
+   * day → user → API key → row. Each level is keyed by a string the caller already holds, so
+   * counting a request builds no key string and no object: both showed in the hot path's profile.
+   */
+  private days = new Map<string, Map<string, Map<string, PendingRow>>>();
+  private rows = 0;
 
   get size(): number {
-    return this.counts.size;
+    return this.rows;
   }
 
   add(day: string, userId: string, apiKeyId: string, count = 1): void {
-    const key = keyOf(day, userId, apiKeyId);
-    const current = this.counts.get(key)?.count ?? 0;
-    this.counts.set(key, { day, userId, apiKeyId, count: current + count });
+    let users = this.days.get(day);
+    if (!users) {
+      users = new Map();
+      this.days.set(day, users);
+    }
+    let keys = users.get(userId);
+    if (!keys) {
+      keys = new Map();
+      users.set(userId, keys);
+    }
+    const row = keys.get(apiKeyId);
+    if (row) {
+      row.count += count;
+    } else {
+      keys.set(apiKeyId, { day, userId, apiKeyId, count });
+      this.rows += 1;
+    }
   }
 
-  /** Everything counted so far; the counter starts afresh. */
+  /** Everything counted so far; the counter starts afresh (so the rows handed out never change). */
   take(): UsageDelta[] {
-    const taken = [...this.counts.values()];
-    this.counts = new Map();
+    const taken = [...this.allRows()];
+    this.days = new Map();
+    this.rows = 0;
     return taken;
   }
 
@@ -40,10 +65,14 @@ export class UsageCounter {
 
   /** A copy of the pending counts that match, for answers that must include them. */
   pending(matches: (delta: UsageDelta) => boolean): UsageDelta[] {
-    return [...this.counts.values()].filter(matches);
+    return [...this.allRows()].filter(matches).map((row) => ({ ...row }));
   }
-}
 
-function keyOf(day: string, userId: string, apiKeyId: string): string {
-  return `${day}\u0000${userId}\u0000${apiKeyId}`;
+  private *allRows(): Generator<PendingRow> {
+    for (const users of this.days.values()) {
+      for (const keys of users.values()) {
+        yield* keys.values();
+      }
+    }
+  }
 }
