@@ -132,8 +132,21 @@ const registry = passport as unknown as {
   _strategy(name: string): RegisteredStrategy | undefined;
 };
 
-/** How one strategy run ended, once it has. */
-type Outcome = { verdict: Verdict } | { error: Error };
+/** One strategy run on one request: passport's actions are inherited, the outcome kept on it. */
+interface StrategyRun extends RegisteredStrategy, StrategyActions {
+  scheme: AuthScheme;
+  settled: boolean;
+  verdict: Verdict;
+  failure: Error | undefined;
+  settleLater: ((run: StrategyRun) => void) | undefined;
+  redirect(): void;
+  pass(): void;
+}
+
+const AUTHENTICATE_OPTIONS = Object.freeze({ session: false });
+
+/** Per strategy, the prototype of its runs: passport's actions, made once rather than per request. */
+const runPrototypes = new WeakMap<RegisteredStrategy, StrategyRun>();
 
 /**
  * Runs one passport strategy (registered under the scheme's name) on the request, as
@@ -150,36 +163,65 @@ function authenticateWith(
   if (!strategy) {
     throw new Error(`no passport strategy registered as "${scheme}"`);
   }
-  let outcome: Outcome | undefined;
-  let settleLater: ((outcome: Outcome) => void) | undefined;
-  const settle = (ended: Outcome) => {
-    if (!outcome) {
-      outcome = ended;
-      settleLater?.(ended);
-    }
-  };
-  const attempt = Object.create(strategy) as RegisteredStrategy &
-    StrategyActions & { redirect(): void; pass(): void };
-  attempt.success = (user) => settle({ verdict: user as AuthenticatedUser });
-  attempt.fail = () => settle({ verdict: null });
-  attempt.error = (error) => settle({ error: asError(error) });
-  attempt.redirect = attempt.pass = () =>
-    settle({
-      error: new Error(`strategy "${scheme}" neither accepted nor refused`),
-    });
-  attempt.authenticate(request, { session: false });
-  if (outcome) {
-    return verdictOf(outcome);
+  const run = Object.create(runPrototypeFor(strategy)) as StrategyRun;
+  run.scheme = scheme;
+  run.settled = false;
+  run.verdict = null;
+  run.failure = undefined;
+  run.settleLater = undefined;
+  run.authenticate(request, AUTHENTICATE_OPTIONS);
+  if (run.settled) {
+    return verdictOf(run);
   }
   return new Promise((resolve, reject) => {
-    settleLater = (ended) =>
-      'error' in ended ? reject(ended.error) : resolve(ended.verdict);
+    run.settleLater = (ended) =>
+      ended.failure ? reject(ended.failure) : resolve(ended.verdict);
   });
 }
 
-function verdictOf(outcome: Outcome): Verdict {
-  if ('error' in outcome) {
-    throw outcome.error;
+function runPrototypeFor(strategy: RegisteredStrategy): StrategyRun {
+  let prototype = runPrototypes.get(strategy);
+  if (!prototype) {
+    prototype = Object.create(strategy) as StrategyRun;
+    prototype.success = function (this: StrategyRun, user: unknown) {
+      settle(this, user as AuthenticatedUser, undefined);
+    };
+    prototype.fail = function (this: StrategyRun) {
+      settle(this, null, undefined);
+    };
+    prototype.error = function (this: StrategyRun, error: unknown) {
+      settle(this, null, asError(error));
+    };
+    prototype.redirect = prototype.pass = function (this: StrategyRun) {
+      settle(
+        this,
+        null,
+        new Error(`strategy "${this.scheme}" neither accepted nor refused`),
+      );
+    };
+    runPrototypes.set(strategy, prototype);
   }
-  return outcome.verdict;
+  return prototype;
+}
+
+/** The first verdict counts: a strategy that reports twice cannot change its answer. */
+function settle(
+  run: StrategyRun,
+  verdict: Verdict,
+  failure: Error | undefined,
+): void {
+  if (run.settled) {
+    return;
+  }
+  run.settled = true;
+  run.verdict = verdict;
+  run.failure = failure;
+  run.settleLater?.(run);
+}
+
+function verdictOf(run: StrategyRun): Verdict {
+  if (run.failure) {
+    throw run.failure;
+  }
+  return run.verdict;
 }
