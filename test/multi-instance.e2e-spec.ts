@@ -186,6 +186,8 @@ describeIfRunnable('two instances sharing PostgreSQL and Redis', () => {
   it('refuses on the other instance a key deleted on one, though that instance had it cached', async () => {
     const { token } = await register('keys');
     const { id, key } = await createKey(token);
+    // Twice: the second request is matched by the key's text, the path a deletion must reach.
+    expect((await call(b, 'GET', '/api/data', { key })).status).toBe(200);
     expect((await call(b, 'GET', '/api/data', { key })).status).toBe(200);
     const deleted = await call(a, 'DELETE', `/api/api-keys/${id}`, { token });
     expect(deleted.status).toBe(204);

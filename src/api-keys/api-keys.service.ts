@@ -44,6 +44,12 @@ const LAST_USED_FLUSH_MS = 10_000;
 export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly cache = new Map<string, CachedKey>();
+  /**
+   * A key's full text → the entry it matched, so that a request presenting it again is answered
+   * with one map lookup and no hashing. It answers only while that entry is still the one
+   * `cache` holds: dropping the entry there (deletion, TTL, Redis) sends the key the full way.
+   */
+  private readonly matchedKeys = new Map<string, CachedKey>();
   private readonly lastUsed = new Map<string, number>();
   private flushTimer?: NodeJS.Timeout;
 
@@ -53,8 +59,11 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.redis.onInvalidate('api-key', (id) => this.cache.delete(id));
-    this.redis.onReconnect(() => this.cache.clear());
+    this.redis.onInvalidate('api-key', (id) => this.forget(id));
+    this.redis.onReconnect(() => {
+      this.cache.clear();
+      this.matchedKeys.clear();
+    });
     this.flushTimer = setInterval(
       () => void this.flushLastUsed(),
       LAST_USED_FLUSH_MS,
@@ -108,7 +117,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   /** 404 for another user's key as for a missing one: ids are not secret, ownership is. */
   async delete(userId: string, id: string): Promise<void> {
     const result = await this.apiKeys.delete({ id, userId });
-    this.cache.delete(id);
+    this.forget(id);
     this.lastUsed.delete(id);
     await this.redis.invalidate('api-key', id);
     if (!result.affected) {
@@ -127,7 +136,7 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       return null;
     }
     const entry = this.cached(parsed.id) ?? (await this.lookup(parsed.id));
-    return this.check(entry, parsed.secret);
+    return this.check(entry, key, parsed.secret);
   }
 
   /**
@@ -135,18 +144,32 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
    * lets a request whose every check is answered from memory stay synchronous.
    */
   verifyFromCache(key: string): VerifiedApiKey | null | undefined {
+    const matched = this.matchedKeys.get(key);
+    if (matched !== undefined && this.cached(matched.id) === matched) {
+      return this.usable(matched);
+    }
     const parsed = parseApiKey(key);
     if (!parsed) {
       return null;
     }
     const entry = this.cached(parsed.id);
-    return entry && this.check(entry, parsed.secret);
+    return entry && this.check(entry, key, parsed.secret);
   }
 
-  private check(entry: CachedKey | null, secret: string): CachedKey | null {
+  private check(
+    entry: CachedKey | null,
+    key: string,
+    secret: string,
+  ): CachedKey | null {
     if (!entry || !timingSafeEqual(sha256Bytes(secret), entry.secretHash)) {
       return null;
     }
+    setBounded(this.matchedKeys, key, entry, KEY_CACHE_SIZE);
+    return this.usable(entry);
+  }
+
+  /** The entry unless its key has expired; its use is noted for `last_used_at`. */
+  private usable(entry: CachedKey): CachedKey | null {
     const now = Date.now();
     if (entry.expiresAt !== null && entry.expiresAt <= now) {
       return null;
@@ -180,6 +203,15 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     });
     setBounded(this.cache, id, entry, KEY_CACHE_SIZE);
     return entry;
+  }
+
+  private forget(id: string): void {
+    this.cache.delete(id);
+    for (const [key, entry] of this.matchedKeys) {
+      if (entry.id === id) {
+        this.matchedKeys.delete(key);
+      }
+    }
   }
 
   private async flushLastUsed(): Promise<void> {

@@ -51,7 +51,10 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 @Injectable()
 export class SessionsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(SessionsService.name);
-  /** token hash → session */
+  /**
+   * The cookie's token → its session. Keyed by the token itself, not its hash: a request then
+   * finds its session with one map lookup and no hashing (the table stores only the hash).
+   */
   private readonly cache = new Map<string, CachedSession>();
   private pruneTimer?: NodeJS.Timeout;
 
@@ -113,8 +116,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     if (token.length > 128) {
       return null;
     }
-    const tokenHash = sha256Hex(token);
-    return this.touch(this.cached(tokenHash) ?? (await this.lookup(tokenHash)));
+    return this.touch(this.cached(token) ?? (await this.lookup(token)));
   }
 
   /**
@@ -125,7 +127,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     if (token.length > 128) {
       return null;
     }
-    const session = this.cached(sha256Hex(token));
+    const session = this.cached(token);
     return session && this.touch(session);
   }
 
@@ -237,20 +239,20 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
     return (expired.affected ?? 0) + (idle.affected ?? 0);
   }
 
-  private cached(tokenHash: string): CachedSession | undefined {
-    return this.redis.servable(this.cache.get(tokenHash), SESSION_CACHE_TTL_MS);
+  private cached(token: string): CachedSession | undefined {
+    return this.redis.servable(this.cache.get(token), SESSION_CACHE_TTL_MS);
   }
 
-  private async lookup(tokenHash: string): Promise<CachedSession | null> {
+  private async lookup(token: string): Promise<CachedSession | null> {
     // A stale entry still knows when the session was last seen here.
-    const cached = this.cache.get(tokenHash);
+    const cached = this.cache.get(token);
     const now = Date.now();
     const row = await this.sessions
       .createQueryBuilder('session')
       .addSelect('session.csrfHash')
-      .where('session.tokenHash = :tokenHash', { tokenHash })
+      .where('session.tokenHash = :tokenHash', { tokenHash: sha256Hex(token) })
       .getOne();
-    this.cache.delete(tokenHash);
+    this.cache.delete(token);
     if (!row) {
       return null;
     }
@@ -268,14 +270,14 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       persistedLastSeenAt: row.lastSeenAt.getTime(),
       cachedAt: now,
     };
-    setBounded(this.cache, tokenHash, session, SESSION_CACHE_SIZE);
+    setBounded(this.cache, token, session, SESSION_CACHE_SIZE);
     return session;
   }
 
   private forget(matches: (session: CachedSession) => boolean): void {
-    for (const [hash, session] of this.cache) {
+    for (const [token, session] of this.cache) {
       if (matches(session)) {
-        this.cache.delete(hash);
+        this.cache.delete(token);
       }
     }
   }
