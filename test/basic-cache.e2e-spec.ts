@@ -1,11 +1,7 @@
+import { bcryptModule } from './support/spied-modules';
 import { createTestApp, type TestApp } from './support/app';
 import { registerUser } from './support/factories';
 import { basic, bearer } from './support/http';
-
-// The module object the service calls through; `import * as` would give an interop copy that
-// a spy cannot reach.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const bcrypt = require('bcrypt') as typeof import('bcrypt');
 
 const ADMIN = { username: 'root', password: 'root-password-1' };
 
@@ -22,7 +18,7 @@ describe('Basic credentials cache', () => {
 
   it('runs bcrypt for the first request of a pair only', async () => {
     const user = await registerUser(t.http);
-    const compare = jest.spyOn(bcrypt, 'compare');
+    const compare = jest.spyOn(bcryptModule, 'compare');
     await t.http
       .get('/api/data')
       .set(basic(user.username, user.password))
@@ -43,7 +39,7 @@ describe('Basic credentials cache', () => {
       .get('/api/data')
       .set(basic(user.username, user.password))
       .expect(200);
-    const compare = jest.spyOn(bcrypt, 'compare');
+    const compare = jest.spyOn(bcryptModule, 'compare');
     await t.http
       .get('/api/data')
       .set(basic(user.username, `${user.password}x`))
@@ -64,7 +60,7 @@ describe('Basic credentials cache', () => {
         .set(basic(user.username, `wrong-${i}`))
         .expect(401);
     }
-    const compare = jest.spyOn(bcrypt, 'compare');
+    const compare = jest.spyOn(bcryptModule, 'compare');
     // The right password, cached from its owner's requests, must not answer differently from
     // a wrong one while the lock holds: that would tell the guesser which guess was right.
     const right = await t.http

@@ -1,10 +1,7 @@
+import { bcryptModule } from './support/spied-modules';
 import { createTestApp, type TestApp } from './support/app';
 import { registerUser } from './support/factories';
 import { basic } from './support/http';
-
-// The module object the service calls through (see basic-cache.e2e-spec.ts).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const bcrypt = require('bcrypt') as typeof import('bcrypt');
 
 const ADMIN = { username: 'root', password: 'root-password-1' };
 
@@ -41,7 +38,7 @@ describe('POST /api/login: equal work whatever the failure', () => {
     ];
     const bodies: unknown[] = [];
     for (const attempt of attempts) {
-      const compare = jest.spyOn(bcrypt, 'compare');
+      const compare = jest.spyOn(bcryptModule, 'compare');
       const response = await t.http
         .post('/api/login')
         .send({ username: attempt.username, password: attempt.password })

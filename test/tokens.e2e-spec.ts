@@ -6,6 +6,7 @@ import {
   RevocationService,
 } from '../src/tokens/revocation.service';
 import { RevokedToken } from '../src/tokens/revoked-token.entity';
+import { jsonwebtokenModule } from './support/spied-modules';
 import { createTestApp, restart, type TestApp } from './support/app';
 import { loginAs, registerUser, uniqueUsername } from './support/factories';
 import { basic, bearer } from './support/http';
@@ -652,11 +653,6 @@ describe('tokens across a restart', () => {
   });
 });
 
-// The module object passport-jwt calls through; `import * as` would give an interop copy that
-// a spy cannot reach.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const jwtModule = require('jsonwebtoken') as typeof import('jsonwebtoken');
-
 describe('a token verified before, once it expires', () => {
   // Tokens that live one second: the first request verifies the signature and caches the
   // result; the cache must still let the token expire on time.
@@ -670,7 +666,7 @@ describe('a token verified before, once it expires', () => {
 
   it('is verified by jsonwebtoken on its first request only', async () => {
     const user = await registerUser(t.http);
-    const verify = jest.spyOn(jwtModule, 'verify');
+    const verify = jest.spyOn(jsonwebtokenModule, 'verify');
     try {
       await expectTokenAccepted(t, user.accessToken, user.username);
       expect(verify).toHaveBeenCalledTimes(1);
