@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import {
-  ExtractJwt,
   Strategy,
   type StrategyOptionsWithRequest,
   type VerifyCallbackWithRequest,
@@ -16,6 +15,7 @@ import {
 import { RevocationService } from '../../tokens/revocation.service';
 import { isIssuedBefore } from '../../users/credential-epoch';
 import { type UserAuthState, UsersService } from '../../users/users.service';
+import { bearerToken } from '../guards/presented-credentials';
 import { FULL_ACCESS } from '../scopes';
 import {
   type Validating,
@@ -24,7 +24,6 @@ import {
 } from './strategy-verdict';
 import { VerifiedTokenCache } from './verified-token-cache';
 
-const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 /** passport-jwt's typings say Express; it reads only `headers.authorization`, which Fastify's request has. */
 type PassportRequest = Parameters<Strategy['authenticate']>[0];
 
@@ -42,7 +41,7 @@ class CachingJwtStrategy extends Strategy {
     const verifiedTokens = new VerifiedTokenCache();
     // passport-jwt calls this only after jsonwebtoken verified the request's token: remember it
     // here, on the (rare) miss path, so a hit does not extract and look the token up twice.
-    super(options, (request, payload: unknown, done) => {
+    super(options, (request: PassportRequest, payload: unknown, done) => {
       if (isAccessTokenClaims(payload)) {
         verifiedTokens.remember(bearerToken(request)!, payload);
       }
