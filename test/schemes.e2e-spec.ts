@@ -215,6 +215,26 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
       expect(challenges(response)).toEqual(DATA_CHALLENGES_REJECTED_BEARER);
     });
 
+    it('reads the Bearer scheme in any case', async () => {
+      const response = await http
+        .get('/api/data')
+        .set({ Authorization: `bearer ${alice.accessToken}` })
+        .expect(200);
+      expect(response.body).toEqual({
+        message: `Hello ${alice.username}!`,
+        data: [1, 2, 3],
+      });
+    });
+
+    it('refuses a valid token followed by anything else, as RFC 6750 allows only the token', async () => {
+      const response = await http
+        .get('/api/data')
+        .set({ Authorization: `Bearer ${alice.accessToken} extra` })
+        .expect(401);
+      expect(response.body).toEqual(unauthorized(FAILURE.jwt));
+      expect(challenges(response)).toEqual(DATA_CHALLENGES_REJECTED_BEARER);
+    });
+
     it.each(['api-key', 'basic', 'session'] as const)(
       'keeps the Bearer challenge plain when the rejected credential is %s',
       async (s) => {
