@@ -34,7 +34,7 @@ import {
   startScriptNodeFlags,
   startServer,
 } from './lib/server-process';
-import { median, sumCounts } from './lib/stats';
+import { median, pairedRatios, sumCounts, type TimedSample } from './lib/stats';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -271,29 +271,43 @@ function describe(sample: Sample): string {
   );
 }
 
-/** Warm-up for each, then `rounds` × (each load in turn): the interleaving that makes ratios fair. */
+/** The samples of an interleaved phase, by case and in the order they were taken. */
+interface Interleaved {
+  byName: Map<string, Sample[]>;
+  timeline: TimedSample<Sample>[];
+}
+
+/**
+ * Warm-up for each load, then `rounds` × the plan, in order: the interleaving that makes ratios
+ * fair. A load may appear more than once in the plan (the baseline next to every case).
+ */
 async function interleave(
   phase: string,
-  loads: readonly NamedLoad[],
+  plan: readonly NamedLoad[],
   options: BenchOptions,
-): Promise<Map<string, Sample[]>> {
-  const samples = new Map<string, Sample[]>(
-    loads.map(({ name }) => [name, []]),
-  );
+): Promise<Interleaved> {
+  const byName = new Map<string, Sample[]>(plan.map(({ name }) => [name, []]));
+  const timeline: TimedSample<Sample>[] = [];
   if (options.warmup > 0) {
-    for (const { name, load } of loads) {
+    const warmed = new Set<string>();
+    for (const { name, load } of plan) {
+      if (warmed.has(name)) {
+        continue;
+      }
+      warmed.add(name);
       const sample = await measure(load, options.warmup);
       log(`[${phase} warm-up] ${name}: ${describe(sample)}`);
     }
   }
   for (let round = 1; round <= options.rounds; round++) {
-    for (const { name, load } of loads) {
+    for (const { name, load } of plan) {
       const sample = await measure(load, options.duration);
-      samples.get(name)?.push(sample);
+      byName.get(name)?.push(sample);
+      timeline.push({ name, round, sample });
       log(`[${phase} ${round}/${options.rounds}] ${name}: ${describe(sample)}`);
     }
   }
-  return samples;
+  return { byName, timeline };
 }
 
 function summarise(samples: readonly Sample[]) {
@@ -492,13 +506,20 @@ async function main(): Promise<void> {
 
     // 3a. The authentication paths against the baseline, and the blacklist against none.
     if (options.phases.has('auth')) {
-      const auth: NamedLoad[] = [
-        { name: 'baseline', load: loads.baseline },
+      // The baseline is measured next to every case, and the big blacklist right after the jwt
+      // case it is compared with: each ratio pairs samples taken seconds apart (pairedRatios).
+      const baselineStep = { name: 'baseline', load: loads.baseline };
+      const plan: NamedLoad[] = [
+        baselineStep,
         { name: 'jwt', load: loads.jwt },
-        { name: 'api-key', load: loads['api-key'] },
-        { name: 'session', load: loads.session },
-        { name: 'basic', load: loads.basic },
         ...(b ? [{ name: blacklistName, load: jwt(b) }] : []),
+        baselineStep,
+        { name: 'api-key', load: loads['api-key'] },
+        baselineStep,
+        { name: 'session', load: loads.session },
+        baselineStep,
+        { name: 'basic', load: loads.basic },
+        baselineStep,
         ...(swc
           ? [
               {
@@ -510,13 +531,30 @@ async function main(): Promise<void> {
           : []),
         { name: 'refresh', load: loads.refresh },
       ];
-      const samples = await interleave('auth', auth, options);
-      const stats = (name: string) => summarise(samples.get(name) ?? []);
+      const { byName, timeline } = await interleave('auth', plan, options);
+      const stats = (name: string) => summarise(byName.get(name) ?? []);
       const base = stats('baseline');
       const jwtStats = stats('jwt');
-      const ratioTo = (value: number, to: number, what: string) => ({
-        value: value / to,
-        to: what,
+      /** The median of the paired ratios, by rps and by CPU; the ratio of the medians beside them. */
+      const pairedRatio = (
+        name: string,
+        reference: string,
+        referenceStats: { rps: number },
+        to: string,
+      ) => ({
+        value: median(
+          pairedRatios(timeline, name, reference, (sample) => sample.rps),
+        ),
+        to,
+        cpu: median(
+          pairedRatios(
+            timeline,
+            name,
+            reference,
+            (sample) => 1 / sample.serverCpuUs,
+          ),
+        ),
+        ofMedians: stats(name).rps / referenceStats.rps,
       });
       rows.push({
         name: 'baseline',
@@ -531,10 +569,7 @@ async function main(): Promise<void> {
         minimum: number | null,
       ): Row => {
         const row = stats(name);
-        const ratio = {
-          ...ratioTo(row.rps, base.rps, 'baseline'),
-          cpu: base.serverCpuUs / row.serverCpuUs,
-        };
+        const ratio = pairedRatio(name, 'baseline', base, 'baseline');
         return {
           name,
           server: 'A',
@@ -585,10 +620,12 @@ async function main(): Promise<void> {
       }
       if (b) {
         const listed = stats(blacklistName);
-        const ratio = {
-          ...ratioTo(listed.rps, jwtStats.rps, 'jwt (empty blacklist)'),
-          cpu: jwtStats.serverCpuUs / listed.serverCpuUs,
-        };
+        const ratio = pairedRatio(
+          blacklistName,
+          'jwt',
+          jwtStats,
+          'jwt (empty blacklist)',
+        );
         const fallback = blacklistSize !== options.blacklist;
         rows.push({
           name: blacklistName,

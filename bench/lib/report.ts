@@ -25,10 +25,22 @@ export interface Row {
     to: string;
     /** The same comparison by server CPU per request (denominator's / this row's). */
     cpu?: number;
+    /** This row's median rps over the denominator's median rps, for the paired ratios. */
+    ofMedians?: number;
   };
   target?: Target;
   samples?: Sample[];
   failures?: Record<string, number>;
+}
+
+function ratioDetails(ratio: NonNullable<Row['ratio']>): string {
+  const details = [
+    ratio.cpu === undefined ? null : `by CPU: ${ratio.cpu.toFixed(3)}`,
+    ratio.ofMedians === undefined
+      ? null
+      : `of medians: ${ratio.ofMedians.toFixed(3)}`,
+  ].filter(Boolean);
+  return details.length > 0 ? ` (${details.join('; ')})` : '';
 }
 
 export interface Results {
@@ -82,7 +94,10 @@ export function markdown(results: Results): string {
       `rate limits ${options.rateLimit}. rps = 2xx responses per second; p50/p99 in ms; ` +
       'figures are medians over the rounds, peak RSS the maximum. Server CPU µs/req is the server ' +
       "process's CPU time (all threads) per completed request; the load generator shares the machine, " +
-      'so a ratio "by CPU" (denominator CPU/req ÷ this CPU/req) is what the server alone would show.',
+      'so a ratio "by CPU" (denominator CPU/req ÷ this CPU/req) is what the server alone would show. ' +
+      "A paired ratio compares each sample with the denominator's samples taken just before and after it " +
+      'in the same round, and is the median of those over the rounds; "of medians" divides the two ' +
+      "medians instead, mixing rounds the machine's neighbours slowed with rounds they did not.",
     '',
     '| case | rps | p50 ms | p99 ms | server CPU µs/req | peak RSS MB | ratio | target | met? |',
     '|---|---:|---:|---:|---:|---:|---|---|---|',
@@ -97,9 +112,7 @@ export function markdown(results: Results): string {
         fixed(row.peakRssMb, 0),
         row.ratio
           ? `${row.ratio.value.toFixed(3)} of ${row.ratio.to}` +
-            (row.ratio.cpu === undefined
-              ? ''
-              : ` (by CPU: ${row.ratio.cpu.toFixed(3)})`)
+            ratioDetails(row.ratio)
           : '',
         row.target?.text ?? '',
         row.target ? (row.target.met ? 'yes' : '**no**') : '',
