@@ -77,6 +77,13 @@ async function expectTokenRejected(
   });
 }
 
+/** Waits until 20 ms past the next whole second of the wall clock. */
+function justAfterASecondBoundary(): Promise<void> {
+  return new Promise((resolve) =>
+    setTimeout(resolve, 1000 - (Date.now() % 1000) + 20),
+  );
+}
+
 async function expectTokenAccepted(
   t: TestApp,
   token: string,
@@ -433,10 +440,8 @@ describe('tokens', () => {
 
     it('revokes a token issued between two logouts within the same second', async () => {
       const user = await registerUser(t.http);
-      // Start just after a second boundary, so all three requests share one wall-clock second.
-      await new Promise((resolve) =>
-        setTimeout(resolve, 1000 - (Date.now() % 1000) + 20),
-      );
+      // All three requests in one wall-clock second.
+      await justAfterASecondBoundary();
       await t.http
         .post('/api/logout/all')
         .set(bearer(user.accessToken))
@@ -654,17 +659,21 @@ describe('tokens across a restart', () => {
 });
 
 describe('a token verified before, once it expires', () => {
-  // Tokens that live one second: the first request verifies the signature and caches the
-  // result; the cache must still let the token expire on time.
+  // Tokens that live two seconds: the first request verifies the signature and caches the
+  // result; the cache must still let the token expire on time. `exp` is the whole-second `iat`
+  // plus the lifetime, so a token issued late in a second lives up to a second less: each test
+  // registers just after a second boundary (with one second of life, a registration at .85 s
+  // was refused on its next request).
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ env: { ACCESS_TOKEN_TTL: '1' } });
+    t = await createTestApp({ env: { ACCESS_TOKEN_TTL: '2' } });
   });
   afterAll(async () => {
     await t.close();
   });
 
   it('is verified by jsonwebtoken on its first request only', async () => {
+    await justAfterASecondBoundary();
     const user = await registerUser(t.http);
     const verify = jest.spyOn(jsonwebtokenModule, 'verify');
     try {
@@ -683,6 +692,7 @@ describe('a token verified before, once it expires', () => {
   });
 
   it('is refused, as a token never seen before would be', async () => {
+    await justAfterASecondBoundary();
     const user = await registerUser(t.http);
     const { exp } = decodeSegment(user.accessToken, 1) as { exp: number };
     await expectTokenAccepted(t, user.accessToken, user.username);
