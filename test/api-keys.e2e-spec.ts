@@ -12,7 +12,7 @@ import { Scopes } from '../src/auth/decorators/scopes.decorator';
 import { cryptoModule } from './support/spied-modules';
 import { createTestApp, type TestApp } from './support/app';
 import { type RegisteredUser, registerUser } from './support/factories';
-import { apiKey, basic, bearer } from './support/http';
+import { apiKey, basic, bearer, dataFor } from './support/http';
 
 /** A route of our own, as a user of Gatehouse would declare it for a script. */
 @Controller('key-reports')
@@ -148,10 +148,7 @@ describe('API keys', () => {
   async function expectDataFor(key: string, username: string): Promise<void> {
     const response = await dataWith(key);
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({
-      message: `Hello ${username}!`,
-      data: [1, 2, 3],
-    });
+    expect(response.body).toEqual(dataFor(username));
   }
 
   function dataSource(): DataSource {
@@ -444,10 +441,7 @@ describe('API keys', () => {
         .get('/api/data')
         .query({ api_key: created.key })
         .expect(200);
-      expect(response.body).toEqual({
-        message: `Hello ${user.username}!`,
-        data: [1, 2, 3],
-      });
+      expect(response.body).toEqual(dataFor(user.username));
     });
 
     it('accepts the same key in both the header and the query', async () => {

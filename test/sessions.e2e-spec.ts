@@ -17,7 +17,7 @@ import {
   uniqueUsername,
   USER_FIELDS,
 } from './support/factories';
-import { apiKey, basic, bearer } from './support/http';
+import { apiKey, basic, bearer, dataFor } from './support/http';
 
 /** An unsafe route open to every scheme: shows which ones the CSRF check applies to. */
 @Controller('csrf-probe')
@@ -313,10 +313,7 @@ describe('cookie sessions', () => {
         .get('/api/data')
         .set('Cookie', session.cookie)
         .expect(200);
-      expect(data.body).toEqual({
-        message: `Hello ${user.username}!`,
-        data: [1, 2, 3],
-      });
+      expect(data.body).toEqual(dataFor(user.username));
     });
 
     it('is ignored on a route that takes no sessions: alone it is 401, beside a bearer token the token decides', async () => {

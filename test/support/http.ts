@@ -15,3 +15,11 @@ export function bearer(token: string): { Authorization: string } {
 export function apiKey(key: string): { 'X-API-Key': string } {
   return { 'X-API-Key': key };
 }
+
+/** What GET /api/data answers the user named. */
+export function dataFor(username: string): {
+  message: string;
+  data: number[];
+} {
+  return { message: `Hello ${username}!`, data: [1, 2, 3] };
+}
