@@ -712,3 +712,36 @@ describe('a token verified before, once it expires', () => {
     await expectTokenRejected(t, user.accessToken);
   });
 });
+
+describe('a refresh token past REFRESH_TOKEN_TTL', () => {
+  // Refresh tokens that live two seconds (stamped to the millisecond, unlike access tokens).
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { REFRESH_TOKEN_TTL: '2' } });
+  });
+  afterAll(() => t.close());
+
+  it('is refused with 401 once its lifetime is over, though never used', async () => {
+    const user = await registerUser(t.http);
+    // Issued before this instant, so expired 2 s after it.
+    const issuedBy = Date.now();
+    // The control: a token of the same app, within its lifetime, is accepted.
+    const control = await loginAs(t.http, user.username, user.password);
+    await refreshPair(t, control.refreshToken);
+
+    await new Promise((resolve) =>
+      setTimeout(resolve, issuedBy + 2000 + 150 - Date.now()),
+    );
+
+    await expectRefreshRejected(t, user.refreshToken);
+    const response = await t.http
+      .post('/api/refresh')
+      .send({ refresh_token: user.refreshToken })
+      .expect(401);
+    expect(response.headers['www-authenticate']).toBe(REJECTED_BEARER);
+    // Only that token expired: a new login refreshes as usual.
+    const fresh = await loginAs(t.http, user.username, user.password);
+    const pair = await refreshPair(t, fresh.refreshToken);
+    await expectTokenAccepted(t, pair.accessToken, user.username);
+  });
+});
