@@ -98,7 +98,10 @@ describe('audit trail', () => {
   }
 
   beforeAll(async () => {
-    t = await createTestApp({ env: ADMIN_ENV });
+    // A reuse grace of two seconds: a replay within it and one after it are audited apart.
+    t = await createTestApp({
+      env: { ...ADMIN_ENV, REFRESH_REUSE_GRACE: '2' },
+    });
     const tokens = await loginAs(t.http, ADMIN.username, ADMIN.password);
     adminToken = tokens.accessToken;
     secrets.push(tokens.accessToken, tokens.refreshToken);
@@ -305,6 +308,7 @@ describe('audit trail', () => {
       .send({ refresh_token: frank.refreshToken })
       .expect(200);
     secrets.push(rotated.body.access_token, rotated.body.refresh_token);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     const id = requestId('reuse');
     await t.http
       .post('/api/refresh')
@@ -317,6 +321,49 @@ describe('audit trail', () => {
       user_id: frank.id,
       actor_id: null,
       details: { family_id: expect.any(String) },
+    });
+  });
+
+  it('records a spent refresh token replayed within the grace apart from a theft, with no known actor', async () => {
+    const gina = await newUser();
+    const rotated = await t.http
+      .post('/api/refresh')
+      .send({ refresh_token: gina.refreshToken })
+      .expect(200);
+    secrets.push(rotated.body.access_token, rotated.body.refresh_token);
+    const id = requestId('replay');
+    const replayed = await t.http
+      .post('/api/refresh')
+      .set('X-Request-Id', id)
+      .send({ refresh_token: gina.refreshToken })
+      .expect(200);
+    expect(replayed.body.refresh_token).toBe(rotated.body.refresh_token);
+    await t.http
+      .post('/api/logout')
+      .set(bearer(rotated.body.access_token))
+      .expect(204);
+    const refusedId = requestId('replay-refused');
+    await t.http
+      .post('/api/refresh')
+      .set('X-Request-Id', refusedId)
+      .send({ refresh_token: gina.refreshToken })
+      .expect(401);
+    expect(await eventOf(id)).toMatchObject({
+      type: 'refresh_token_replay',
+      outcome: 'success',
+      user_id: gina.id,
+      actor_id: null,
+      details: { family_id: expect.any(String), reason: null },
+    });
+    expect(await eventOf(refusedId)).toMatchObject({
+      type: 'refresh_token_replay',
+      outcome: 'failure',
+      user_id: gina.id,
+      actor_id: null,
+      details: {
+        family_id: expect.any(String),
+        reason: 'access_token_revoked',
+      },
     });
   });
 

@@ -223,6 +223,54 @@ describeIfRunnable('two instances sharing PostgreSQL and Redis', () => {
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
   });
 
+  it('answers a refresh token raced on both instances with one pair, and honours a logout made on the other', async () => {
+    const username = `race${randomBytes(3).toString('hex')}`;
+    const registered = await call(a, 'POST', '/api/register', {
+      body: { username, password },
+    });
+    expect(registered.status).toBe(201);
+    const spent = registered.body.refresh_token as string;
+    const answers = await Promise.all(
+      [a, b, a, b, a, b].map((server) =>
+        call(server, 'POST', '/api/refresh', {
+          body: { refresh_token: spent },
+        }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([
+      200, 200, 200, 200, 200, 200,
+    ]);
+    const [first] = answers;
+    for (const answer of answers) {
+      expect(answer.body.access_token).toBe(first.body.access_token);
+      expect(answer.body.refresh_token).toBe(first.body.refresh_token);
+    }
+    const token = first.body.access_token as string;
+    expect((await call(a, 'GET', '/api/profile', { token })).status).toBe(200);
+    expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(200);
+
+    // The one successor rotates on either instance.
+    const next = await call(b, 'POST', '/api/refresh', {
+      body: { refresh_token: first.body.refresh_token },
+    });
+    expect(next.status).toBe(200);
+    expect(next.body.refresh_token).not.toBe(first.body.refresh_token);
+
+    // Logged out on one instance, the replayed access token is not handed out again by the other.
+    expect((await call(a, 'POST', '/api/logout', { token })).status).toBe(204);
+    const replay = await call(b, 'POST', '/api/refresh', {
+      body: { refresh_token: spent },
+    });
+    expect(replay).toEqual({
+      status: 401,
+      body: {
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Invalid, expired or already used refresh token',
+      },
+    });
+  });
+
   it('keeps answering while Redis is down, honours revocations through the database, and shares state again when Redis returns', async () => {
     const before = await register('outage');
     const { id, key } = await createKey(before.token);

@@ -157,7 +157,13 @@ describe('tokens', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({
-      env: { ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'root-password-1' },
+      env: {
+        ADMIN_USERNAME: 'root',
+        ADMIN_PASSWORD: 'root-password-1',
+        // Strict rotation: a spent token is refused at once. The grace has its own file,
+        // refresh-reuse.e2e-spec.ts.
+        REFRESH_REUSE_GRACE: '0',
+      },
     });
   });
   afterAll(() => t.close());
@@ -292,7 +298,7 @@ describe('tokens', () => {
       expect(decodeSegment(pair.accessToken, 1).sub).toBe(user.id);
     });
 
-    it('revokes the whole family when a used token is replayed, the newest token included', async () => {
+    it('revokes the whole family when a used token is replayed (no grace), the newest token included', async () => {
       const user = await registerUser(t.http);
       const otherLogin = await loginAs(t.http, user.username, user.password);
       const rotated = await refreshPair(t, user.refreshToken);
@@ -331,7 +337,7 @@ describe('tokens', () => {
       await expectRefreshRejected(t, user.refreshToken);
     });
 
-    it('treats concurrent uses of one token as reuse: at most one pair comes back, and the family dies', async () => {
+    it('treats concurrent uses of one token as reuse without a grace: at most one pair comes back, and the family dies', async () => {
       const user = await registerUser(t.http);
       // Repeated so that both orders of the race (the replay landing before or after the
       // winner has inserted its successor) are exercised.
@@ -627,7 +633,8 @@ describe('tokens across a restart', () => {
   let first: TestApp;
   let current: TestApp;
   beforeAll(async () => {
-    first = await createTestApp();
+    // No reuse grace: the spent token is refused at once after the restart.
+    first = await createTestApp({ env: { REFRESH_REUSE_GRACE: '0' } });
     current = first;
   });
   afterAll(async () => {
@@ -703,5 +710,38 @@ describe('a token verified before, once it expires', () => {
     );
 
     await expectTokenRejected(t, user.accessToken);
+  });
+});
+
+describe('a refresh token past REFRESH_TOKEN_TTL', () => {
+  // Refresh tokens that live two seconds (stamped to the millisecond, unlike access tokens).
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ env: { REFRESH_TOKEN_TTL: '2' } });
+  });
+  afterAll(() => t.close());
+
+  it('is refused with 401 once its lifetime is over, though never used', async () => {
+    const user = await registerUser(t.http);
+    // Issued before this instant, so expired 2 s after it.
+    const issuedBy = Date.now();
+    // The control: a token of the same app, within its lifetime, is accepted.
+    const control = await loginAs(t.http, user.username, user.password);
+    await refreshPair(t, control.refreshToken);
+
+    await new Promise((resolve) =>
+      setTimeout(resolve, issuedBy + 2000 + 150 - Date.now()),
+    );
+
+    await expectRefreshRejected(t, user.refreshToken);
+    const response = await t.http
+      .post('/api/refresh')
+      .send({ refresh_token: user.refreshToken })
+      .expect(401);
+    expect(response.headers['www-authenticate']).toBe(REJECTED_BEARER);
+    // Only that token expired: a new login refreshes as usual.
+    const fresh = await loginAs(t.http, user.username, user.password);
+    const pair = await refreshPair(t, fresh.refreshToken);
+    await expectTokenAccepted(t, pair.accessToken, user.username);
   });
 });

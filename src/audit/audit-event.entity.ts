@@ -6,6 +6,7 @@ export const AUDIT_EVENT_TYPES = [
   'logout',
   'logout_all',
   'refresh_token_reuse',
+  'refresh_token_replay',
   'password_change',
   'api_key_created',
   'api_key_deleted',

@@ -104,11 +104,15 @@ export class AuthController {
   @HttpCode(200)
   @ApiOkResponse({
     type: TokenPairResponse,
-    description: 'A new pair; the refresh token sent is spent',
+    description:
+      'A new pair; the refresh token sent is spent. Sent again within REFRESH_REUSE_GRACE ' +
+      'seconds of that (racing requests, a retry), it answers the same pair again, ' +
+      'expires_in counting down',
   })
   @ApiUnauthorizedResponse({
     description:
-      'Invalid, expired or reused (a reuse revokes the whole family)',
+      'Invalid, expired or reused (a reuse after the grace revokes the whole family); also a ' +
+      'replay within the grace whose pair was logged out or revoked since',
   })
   refresh(@Body() dto: RefreshDto): Promise<TokenPairResponse> {
     return this.auth.refresh(dto.refresh_token);

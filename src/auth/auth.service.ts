@@ -8,7 +8,11 @@ import { AuditService } from '../audit/audit.service';
 import { UnauthorizedWithChallengeException } from '../common/http/unauthorized-with-challenge.exception';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { SessionsService } from '../sessions/sessions.service';
-import { RefreshTokensService } from '../tokens/refresh-tokens.service';
+import {
+  RefreshTokensService,
+  type SpentRefreshToken,
+} from '../tokens/refresh-tokens.service';
+import type { SuccessorPair } from '../tokens/successor-seal';
 import { RevocationService } from '../tokens/revocation.service';
 import { isIssuedBefore } from '../users/credential-epoch';
 import { toUserResponse } from '../users/dto/user.response';
@@ -90,6 +94,9 @@ export class AuthService {
         details: { family_id: spend.familyId },
       });
     }
+    if (spend.outcome === 'replayed') {
+      return this.answerReplay(spend.token, spend.pair);
+    }
     if (spend.outcome !== 'spent') {
       throw refreshRejected();
     }
@@ -115,7 +122,49 @@ export class AuthService {
       FULL_ACCESS,
       state.tokensValidAfter,
     );
+    await this.refreshTokens.sealSuccessor(spent, token, {
+      accessToken: access.token,
+      refreshToken: successor,
+      jti: access.jti,
+      exp: access.exp,
+    });
     return pair(access.token, successor, access.expiresIn);
+  }
+
+  /**
+   * A spent refresh token presented again within the grace: the same pair its first use got, so
+   * racing requests all carry on with one live refresh token. Whatever was revoked since (the
+   * access token by a logout, the user's credentials, the account) is not brought back.
+   */
+  private async answerReplay(
+    spent: SpentRefreshToken,
+    successor: SuccessorPair,
+  ): Promise<TokenPairResponse> {
+    const state = await this.users.getAuthState(spent.userId);
+    const expiresIn = successor.exp - Math.floor(Date.now() / 1000);
+    const refusal =
+      !state || state.disabled
+        ? 'account_disabled'
+        : isIssuedBefore(spent.issuedAt, state.tokensValidAfter)
+          ? 'credentials_revoked'
+          : expiresIn <= 0
+            ? 'access_token_expired'
+            : (await this.revocation.isRevoked(successor.jti))
+              ? 'access_token_revoked'
+              : null;
+    // Who replayed it is unknown: most likely the owner's racing request or retry.
+    this.audit.record({
+      type: 'refresh_token_replay',
+      outcome: refusal ? 'failure' : 'success',
+      userId: spent.userId,
+      actorId: null,
+      details: { family_id: spent.familyId, reason: refusal },
+    });
+    if (refusal) {
+      throw refreshRejected();
+    }
+    // The same tokens; expires_in is what is left of the access token's life.
+    return pair(successor.accessToken, successor.refreshToken, expiresIn);
   }
 
   /** Revokes this access token and, when given and the caller's, that refresh token's family. */

@@ -105,6 +105,27 @@ describe(loadConfig.name, () => {
     );
   });
 
+  it('reads REFRESH_REUSE_GRACE in seconds, 10 by default, 0 allowed, at most 60', () => {
+    expect(loadConfig({}, () => '').refreshReuseGraceSeconds).toBe(10);
+    expect(
+      loadConfig({ REFRESH_REUSE_GRACE: '0' }, () => '')
+        .refreshReuseGraceSeconds,
+    ).toBe(0);
+    expect(
+      loadConfig({ REFRESH_REUSE_GRACE: '3s' }, () => '')
+        .refreshReuseGraceSeconds,
+    ).toBe(3);
+    expect(
+      loadConfig({ REFRESH_REUSE_GRACE: '60' }, () => '')
+        .refreshReuseGraceSeconds,
+    ).toBe(60);
+    for (const bad of ['61', '-1', '1.5', '5m', 'soon']) {
+      expect(() => loadConfig({ REFRESH_REUSE_GRACE: bad })).toThrow(
+        `REFRESH_REUSE_GRACE must be a whole number of seconds from 0 to 60 (got "${bad}")`,
+      );
+    }
+  });
+
   it('reads sqlite: and postgres:// database URLs', () => {
     expect(
       loadConfig({ DATABASE_URL: 'sqlite:/var/lib/gh.sqlite' }, () => '')

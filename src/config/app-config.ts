@@ -16,6 +16,11 @@ export abstract class AppConfig {
   declare readonly jwtAudience: string;
   declare readonly accessTokenTtlSeconds: number;
   declare readonly refreshTokenTtlSeconds: number;
+  /**
+   * Seconds after a refresh token is spent during which presenting it again answers the pair its
+   * first use produced instead of revoking the family; 0 makes every reuse a theft.
+   */
+  declare readonly refreshReuseGraceSeconds: number;
   declare readonly bcryptCost: number;
   /**
    * bcrypt jobs at once while the event loop is busy serving requests; by default one fewer than
@@ -121,6 +126,7 @@ export function loadConfig(
       'REFRESH_TOKEN_TTL',
       problems,
     ),
+    refreshReuseGraceSeconds: reuseGrace(env.REFRESH_REUSE_GRACE, problems),
     // bcrypt's own bounds are 4..31; anything above 15 makes a login take seconds.
     bcryptCost: integer(env.BCRYPT_COST, 12, 'BCRYPT_COST', problems, 4, 15),
     bcryptConcurrency: integer(
@@ -325,6 +331,25 @@ function redisKeyPrefix(value: string | undefined, problems: string[]): string {
     return 'gatehouse:';
   }
   return value;
+}
+
+/**
+ * `10` or `10s`, 0 to 60: long enough for racing tabs and a retry after a short timeout, short
+ * enough that a copied token is worthless once its owner has used it.
+ */
+function reuseGrace(value: string | undefined, problems: string[]): number {
+  if (value === undefined || value === '') {
+    return 10;
+  }
+  const match = /^(\d+)\s*s?$/.exec(value.trim());
+  const seconds = match ? Number(match[1]) : NaN;
+  if (!(seconds <= 60)) {
+    problems.push(
+      `REFRESH_REUSE_GRACE must be a whole number of seconds from 0 to 60 (got "${value}")`,
+    );
+    return 10;
+  }
+  return seconds;
 }
 
 function logLevel(value: string | undefined, problems: string[]): LogLevel {

@@ -36,6 +36,8 @@ export interface IssuedAccessToken {
   token: string;
   jti: string;
   expiresIn: number;
+  /** Its `exp` claim (seconds). */
+  exp: number;
 }
 
 @Injectable()
@@ -69,7 +71,7 @@ export class AccessTokenService {
       issuer: this.config.jwtIssuer,
       audience: this.config.jwtAudience,
     });
-    return { token, jti, expiresIn };
+    return { token, jti, expiresIn, exp: claims.exp };
   }
 }
 

@@ -43,6 +43,19 @@ export class RefreshToken {
   @Column({ name: 'used_at', nullable: true, type: Date })
   usedAt!: Date | null;
 
+  /**
+   * Once spent: the pair its use answered, sealed under a key only the spent token yields (see
+   * successor-seal.ts), so a replay within REFRESH_REUSE_GRACE answers the same pair. Cleared
+   * when the family is revoked and by the pruning round once the grace is over.
+   */
+  @Column({
+    name: 'sealed_successor',
+    type: 'text',
+    nullable: true,
+    select: false,
+  })
+  sealedSuccessor!: string | null;
+
   @Column({ name: 'revoked_at', nullable: true, type: Date })
   revokedAt!: Date | null;
 

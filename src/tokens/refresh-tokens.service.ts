@@ -6,18 +6,28 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, LessThan, type Repository } from 'typeorm';
+import { IsNull, LessThan, Not, type Repository } from 'typeorm';
 import { sha256Hex } from '../common/crypto/sha256';
 import { AppConfig } from '../config/app-config';
 import { credentialIssuedAt } from '../users/credential-epoch';
 import { RefreshToken } from './refresh-token.entity';
+import {
+  openSuccessor,
+  sealSuccessor,
+  type SuccessorPair,
+} from './successor-seal';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** How long a replay waits for the first use to seal its answer, and how often it looks. */
+const SUCCESSOR_WAIT_MS = 5_000;
+const SUCCESSOR_POLL_MS = 25;
 
 export type SpendResult =
   | { outcome: 'spent'; token: SpentRefreshToken }
   | { outcome: 'invalid' }
-  | { outcome: 'reused'; userId: string; familyId: string };
+  | { outcome: 'reused'; userId: string; familyId: string }
+  | { outcome: 'replayed'; token: SpentRefreshToken; pair: SuccessorPair };
 
 export interface SpentRefreshToken {
   id: string;
@@ -76,13 +86,16 @@ export class RefreshTokensService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Marks `token` used. A token presented a second time means it was copied: the whole family
-   * (the thief's and the owner's newest token alike) is revoked. Marking it used is one
-   * conditional UPDATE, so of two concurrent uses exactly one wins.
+   * Marks `token` used. Marking it used is one conditional UPDATE, so of two concurrent uses
+   * (on any instance) exactly one wins. A token presented again within REFRESH_REUSE_GRACE of
+   * that use is a race or a retry of its owner: it is `replayed` with the pair the first use
+   * sealed on the row (see `sealSuccessor`). Later, it means the token was copied: the whole
+   * family (the thief's and the owner's newest token alike) is revoked.
    */
   async spend(token: string): Promise<SpendResult> {
+    const arrivedAt = Date.now();
     const row = await this.findByToken(token);
-    if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now()) {
+    if (!row || row.revokedAt || row.expiresAt.getTime() <= arrivedAt) {
       return { outcome: 'invalid' };
     }
     const spent = row.usedAt
@@ -91,19 +104,28 @@ export class RefreshTokensService implements OnModuleInit, OnModuleDestroy {
           { id: row.id, usedAt: IsNull() },
           { usedAt: new Date() },
         );
-    if (!spent.affected) {
-      await this.revokeFamily(row.familyId);
-      return { outcome: 'reused', userId: row.userId, familyId: row.familyId };
+    if (spent.affected) {
+      return { outcome: 'spent', token: spentToken(row) };
     }
-    return {
-      outcome: 'spent',
-      token: {
-        id: row.id,
-        userId: row.userId,
-        familyId: row.familyId,
-        issuedAt: row.createdAt.getTime(),
-      },
-    };
+    return this.replayOrRevoke(row, token, arrivedAt);
+  }
+
+  /**
+   * Keeps on the spent token's row the pair its use answered, sealed under the token itself, for
+   * replays within the grace. Nothing is kept when the grace is 0, or once the family is revoked.
+   */
+  async sealSuccessor(
+    spent: SpentRefreshToken,
+    token: string,
+    pair: SuccessorPair,
+  ): Promise<void> {
+    if (this.config.refreshReuseGraceSeconds === 0) {
+      return;
+    }
+    await this.refreshTokens.update(
+      { id: spent.id, revokedAt: IsNull() },
+      { sealedSuccessor: sealSuccessor(token, spent.id, pair) },
+    );
   }
 
   /**
@@ -137,26 +159,82 @@ export class RefreshTokensService implements OnModuleInit, OnModuleDestroy {
     return row && row.userId === userId ? row.familyId : null;
   }
 
+  /** Sealed successors go too: a revoked family has nothing left to replay. */
   async revokeFamily(familyId: string): Promise<void> {
     await this.refreshTokens.update(
       { familyId, revokedAt: IsNull() },
-      { revokedAt: new Date() },
+      { revokedAt: new Date(), sealedSuccessor: null },
     );
   }
 
   async revokeAllOf(userId: string): Promise<void> {
     await this.refreshTokens.update(
       { userId, revokedAt: IsNull() },
-      { revokedAt: new Date() },
+      { revokedAt: new Date(), sealedSuccessor: null },
     );
   }
 
-  /** Rows of tokens expired for a day are only history; deleted in the blacklist's pruning round. */
+  /**
+   * Rows of tokens expired for a day are only history; deleted in the blacklist's pruning round,
+   * which also drops the sealed successors of tokens spent longer ago than the grace.
+   */
   async pruneExpired(now = Date.now()): Promise<number> {
+    await this.refreshTokens.update(
+      {
+        usedAt: LessThan(
+          new Date(now - this.config.refreshReuseGraceSeconds * 1000),
+        ),
+        sealedSuccessor: Not(IsNull()),
+      },
+      { sealedSuccessor: null },
+    );
     const result = await this.refreshTokens.delete({
       expiresAt: LessThan(new Date(now - 86_400_000)),
     });
     return result.affected ?? 0;
+  }
+
+  /**
+   * A second use of a spent token. Within the grace (measured from the first use to this one's
+   * arrival), it waits, briefly, for the first use to seal its answer and opens it; after the
+   * grace, or when no answer comes, the family is revoked as for any reuse.
+   */
+  private async replayOrRevoke(
+    row: RefreshToken,
+    token: string,
+    arrivedAt: number,
+  ): Promise<SpendResult> {
+    const graceMs = this.config.refreshReuseGraceSeconds * 1000;
+    const reused = async (): Promise<SpendResult> => {
+      await this.revokeFamily(row.familyId);
+      return { outcome: 'reused', userId: row.userId, familyId: row.familyId };
+    };
+    const giveUpAt = arrivedAt + SUCCESSOR_WAIT_MS;
+    for (;;) {
+      const current = await this.refreshTokens.findOne({
+        where: { id: row.id },
+        select: ['id', 'usedAt', 'revokedAt', 'sealedSuccessor'],
+      });
+      if (!current?.usedAt || current.revokedAt) {
+        return { outcome: 'invalid' };
+      }
+      // `graceMs === 0` on its own: with instances' clocks a little apart, the difference
+      // may be negative, and nothing was sealed to wait for.
+      if (graceMs === 0 || arrivedAt - current.usedAt.getTime() >= graceMs) {
+        return reused();
+      }
+      if (current.sealedSuccessor) {
+        const pair = openSuccessor(token, row.id, current.sealedSuccessor);
+        return pair
+          ? { outcome: 'replayed', token: spentToken(row), pair }
+          : reused();
+      }
+      // The first use has not sealed its answer yet (or never will: it failed or crashed).
+      if (Date.now() >= giveUpAt) {
+        return reused();
+      }
+      await new Promise((resolve) => setTimeout(resolve, SUCCESSOR_POLL_MS));
+    }
   }
 
   private findByToken(token: string): Promise<RefreshToken | null> {
@@ -165,4 +243,13 @@ export class RefreshTokensService implements OnModuleInit, OnModuleDestroy {
     }
     return this.refreshTokens.findOneBy({ tokenHash: sha256Hex(token) });
   }
+}
+
+function spentToken(row: RefreshToken): SpentRefreshToken {
+  return {
+    id: row.id,
+    userId: row.userId,
+    familyId: row.familyId,
+    issuedAt: row.createdAt.getTime(),
+  };
 }
