@@ -1,4 +1,4 @@
-// House rules from DESIGN.md: type-checked recommendations plus the bans that keep secrets and
+// House rules from docs/architecture.md: type-checked recommendations plus the bans that keep secrets and
 // the event loop safe. Formatting is prettier's job, so eslint-config-prettier switches style off.
 import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
