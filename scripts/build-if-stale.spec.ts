@@ -165,6 +165,18 @@ describe('scripts/build-if-stale.mjs', () => {
     expect(existsSync(main)).toBe(true);
   });
 
+  it('without TypeScript (npm ci --omit=dev), says so; prepare (--if-possible) carries on', () => {
+    mkdirSync(join(root, 'src'));
+    writeFileSync(join(root, 'src', 'main.ts'), '');
+    writeFileSync(join(root, 'package.json'), '{}\n');
+    const prestart = run(root);
+    expect(prestart.status).toBe(1);
+    expect(prestart.output).toContain(
+      'TypeScript is not installed, so dist/ cannot be built here',
+    );
+    expect(run(root, '--if-possible').status).toBe(0);
+  });
+
   it('fails, and leaves no stamp, when tsc fails', () => {
     mkdirSync(join(root, 'src'));
     writeFileSync(join(root, 'src', 'main.ts'), 'const x: number = "no";\n');
