@@ -105,6 +105,14 @@ export default tseslint.config(
     },
   },
   {
+    // Build and maintenance scripts run under plain Node and report on the console.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly' },
+    },
+    rules: { 'no-console': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {

@@ -1,9 +1,12 @@
+import type { AddressInfo } from 'node:net';
+import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { configureApp, createAdapter } from './app.setup';
 import { ConfigError } from './config/app-config';
 import { configFromEnvironment } from './config/config.module';
+import { everyInterface, listeningMessage } from './common/http/listen-address';
 import { createAppLogger } from './common/logging/app-logger';
 
 async function bootstrap(): Promise<void> {
@@ -14,7 +17,10 @@ async function bootstrap(): Promise<void> {
     { logger: createAppLogger(config.logLevel) },
   );
   await configureApp(app, config);
-  await app.listen(config.port, '0.0.0.0');
+  const host = config.host ?? (await everyInterface());
+  await app.listen(config.port, host);
+  const address = app.getHttpServer().address() as AddressInfo;
+  new Logger('Gatehouse').log({ msg: listeningMessage(host, address) });
 }
 
 bootstrap().catch((error: unknown) => {

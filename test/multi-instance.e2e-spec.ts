@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,17 +10,16 @@ import {
   startServer,
   waitUntilUp,
 } from './support/server-process';
+import {
+  describeUnless,
+  postgresAndRedisServerSkipReason,
+} from './support/skip';
 
 /**
  * Two server processes behind an imaginary load balancer, sharing one PostgreSQL database and
  * one Redis, which this file starts, stops and restarts itself. It needs DATABASE_URL to be
  * PostgreSQL (as in .ci/run) and a redis-server binary; elsewhere it is skipped.
  */
-const onPostgres = /^postgres(ql)?:\/\//.test(process.env.DATABASE_URL ?? '');
-const hasRedisServer =
-  spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-const describeIfRunnable =
-  onPostgres && hasRedisServer ? describe : describe.skip;
 
 jest.setTimeout(120_000);
 
@@ -76,244 +75,268 @@ async function eventually(check: () => Promise<boolean>, what: string) {
   throw new Error(`timed out waiting until ${what}`);
 }
 
-describeIfRunnable('two instances sharing PostgreSQL and Redis', () => {
-  const password = 'multi-instance-1';
-  const admin: [string, string] = ['root', 'root-password-1'];
-  let database: TestDatabase;
-  let dataDir: string;
-  let redisPort: number;
-  let redis: ChildProcess | undefined;
-  let a: ServerProcess;
-  let b: ServerProcess;
+describeUnless(
+  postgresAndRedisServerSkipReason(),
+  'two instances sharing PostgreSQL and Redis',
+  () => {
+    const password = 'multi-instance-1';
+    const admin: [string, string] = ['root', 'root-password-1'];
+    let database: TestDatabase;
+    let dataDir: string;
+    let redisPort: number;
+    let redis: ChildProcess | undefined;
+    let a: ServerProcess;
+    let b: ServerProcess;
 
-  function startRedis(): Promise<void> {
-    redis = spawn(
-      'redis-server',
-      [
-        '--port',
-        String(redisPort),
-        '--bind',
-        '127.0.0.1',
-        '--save',
-        '',
-        '--appendonly',
-        'no',
-      ],
-      { stdio: 'ignore' },
-    );
-    return Promise.resolve();
-  }
-
-  async function stopRedis(): Promise<void> {
-    const child = redis;
-    redis = undefined;
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.on('exit', resolve));
-      child.kill('SIGKILL');
-      await exited;
+    function startRedis(): Promise<void> {
+      redis = spawn(
+        'redis-server',
+        [
+          '--port',
+          String(redisPort),
+          '--bind',
+          '127.0.0.1',
+          '--save',
+          '',
+          '--appendonly',
+          'no',
+        ],
+        { stdio: 'ignore' },
+      );
+      return Promise.resolve();
     }
-  }
 
-  const redisIs = (state: 'up' | 'down') => async () => {
-    const [onA, onB] = await Promise.all([
-      call(a, 'GET', '/api/health'),
-      call(b, 'GET', '/api/health'),
-    ]);
-    return onA.body.redis === state && onB.body.redis === state;
-  };
+    async function stopRedis(): Promise<void> {
+      const child = redis;
+      redis = undefined;
+      if (child && child.exitCode === null) {
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        child.kill('SIGKILL');
+        await exited;
+      }
+    }
 
-  async function register(prefix: string) {
-    const username = `${prefix}${randomBytes(3).toString('hex')}`;
-    const registered = await call(a, 'POST', '/api/register', {
-      body: { username, password },
-    });
-    expect(registered.status).toBe(201);
-    return { username, token: registered.body.access_token as string };
-  }
-
-  async function createKey(
-    token: string,
-  ): Promise<{ id: string; key: string }> {
-    const created = await call(a, 'POST', '/api/api-keys', {
-      token,
-      body: { name: 'shared' },
-    });
-    expect(created.status).toBe(201);
-    return { id: created.body.id as string, key: created.body.key as string };
-  }
-
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-multi-'));
-    database = await createTestDatabase();
-    redisPort = await freePort();
-    await startRedis();
-    const env = {
-      ...database.env,
-      DATA_DIR: dataDir,
-      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-      JWT_SECRET: randomBytes(48).toString('base64url'),
-      BCRYPT_COST: '4',
-      RATE_LIMIT_DATA: '6/minute',
-      ADMIN_USERNAME: admin[0],
-      ADMIN_PASSWORD: admin[1],
-      LOG_LEVEL: 'warn',
+    const redisIs = (state: 'up' | 'down') => async () => {
+      const [onA, onB] = await Promise.all([
+        call(a, 'GET', '/api/health'),
+        call(b, 'GET', '/api/health'),
+      ]);
+      return onA.body.redis === state && onB.body.redis === state;
     };
-    // The first instance migrates the new database; the second starts on a migrated one.
-    a = startServer(env, await freePort());
-    await waitUntilUp(a);
-    b = startServer(env, await freePort());
-    await waitUntilUp(b);
-    await eventually(redisIs('up'), 'both instances reach Redis');
-  });
 
-  afterAll(async () => {
-    for (const server of [a, b]) {
-      server?.child.kill('SIGKILL');
+    async function register(prefix: string) {
+      const username = `${prefix}${randomBytes(3).toString('hex')}`;
+      const registered = await call(a, 'POST', '/api/register', {
+        body: { username, password },
+      });
+      expect(registered.status).toBe(201);
+      return { username, token: registered.body.access_token as string };
     }
-    await stopRedis();
-    await database?.drop();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
 
-  it('honours a logout made on one instance on the other at once', async () => {
-    const { token } = await register('logout');
-    expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(200);
-    expect((await call(a, 'POST', '/api/logout', { token })).status).toBe(204);
-    const onB = await call(b, 'GET', '/api/profile', { token });
-    expect(onB.status).toBe(401);
-  });
+    async function createKey(
+      token: string,
+    ): Promise<{ id: string; key: string }> {
+      const created = await call(a, 'POST', '/api/api-keys', {
+        token,
+        body: { name: 'shared' },
+      });
+      expect(created.status).toBe(201);
+      return { id: created.body.id as string, key: created.body.key as string };
+    }
 
-  it('refuses on the other instance a key deleted on one, though that instance had it cached', async () => {
-    const { token } = await register('keys');
-    const { id, key } = await createKey(token);
-    // Twice: the second request is matched by the key's text, the path a deletion must reach.
-    expect((await call(b, 'GET', '/api/data', { key })).status).toBe(200);
-    expect((await call(b, 'GET', '/api/data', { key })).status).toBe(200);
-    const deleted = await call(a, 'DELETE', `/api/api-keys/${id}`, { token });
-    expect(deleted.status).toBe(204);
-    expect((await call(b, 'GET', '/api/data', { key })).status).toBe(401);
-  });
-
-  it('refuses on the other instance a user an admin disabled on one', async () => {
-    const { username, token } = await register('disabled');
-    expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(200);
-    const profile = await call(b, 'GET', '/api/profile', { token });
-    const id = (profile.body.user as { id: string }).id;
-    const disabled = await call(a, 'PATCH', `/api/users/${id}`, {
-      basic: admin,
-      body: { disabled: true },
+    beforeAll(async () => {
+      dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-multi-'));
+      database = await createTestDatabase();
+      redisPort = await freePort();
+      await startRedis();
+      const env = {
+        ...database.env,
+        DATA_DIR: dataDir,
+        REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+        JWT_SECRET: randomBytes(48).toString('base64url'),
+        BCRYPT_COST: '4',
+        RATE_LIMIT_DATA: '6/minute',
+        ADMIN_USERNAME: admin[0],
+        ADMIN_PASSWORD: admin[1],
+        LOG_LEVEL: 'warn',
+      };
+      // The first instance migrates the new database; the second starts on a migrated one.
+      a = startServer(env, await freePort());
+      await waitUntilUp(a);
+      b = startServer(env, await freePort());
+      await waitUntilUp(b);
+      await eventually(redisIs('up'), 'both instances reach Redis');
     });
-    expect(disabled.status).toBe(200);
-    expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(401);
-    const login = await call(b, 'POST', '/api/login', {
-      body: { username, password },
-    });
-    expect(login.status).toBe(401);
-  });
 
-  it('counts a rate limit across both instances', async () => {
-    const { token } = await register('limit');
-    const { key } = await createKey(token);
-    const statuses: number[] = [];
-    for (let i = 0; i < 7; i += 1) {
-      statuses.push(
-        (await call(i % 2 ? b : a, 'GET', '/api/data', { key })).status,
+    afterAll(async () => {
+      for (const server of [a, b]) {
+        server?.child.kill('SIGKILL');
+      }
+      await stopRedis();
+      await database?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    });
+
+    it('honours a logout made on one instance on the other at once', async () => {
+      const { token } = await register('logout');
+      expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
+        200,
       );
-    }
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
-  });
-
-  it('answers a refresh token raced on both instances with one pair, and honours a logout made on the other', async () => {
-    const username = `race${randomBytes(3).toString('hex')}`;
-    const registered = await call(a, 'POST', '/api/register', {
-      body: { username, password },
-    });
-    expect(registered.status).toBe(201);
-    const spent = registered.body.refresh_token as string;
-    const answers = await Promise.all(
-      [a, b, a, b, a, b].map((server) =>
-        call(server, 'POST', '/api/refresh', {
-          body: { refresh_token: spent },
-        }),
-      ),
-    );
-    expect(answers.map((answer) => answer.status)).toEqual([
-      200, 200, 200, 200, 200, 200,
-    ]);
-    const [first] = answers;
-    for (const answer of answers) {
-      expect(answer.body.access_token).toBe(first.body.access_token);
-      expect(answer.body.refresh_token).toBe(first.body.refresh_token);
-    }
-    const token = first.body.access_token as string;
-    expect((await call(a, 'GET', '/api/profile', { token })).status).toBe(200);
-    expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(200);
-
-    // The one successor rotates on either instance.
-    const next = await call(b, 'POST', '/api/refresh', {
-      body: { refresh_token: first.body.refresh_token },
-    });
-    expect(next.status).toBe(200);
-    expect(next.body.refresh_token).not.toBe(first.body.refresh_token);
-
-    // Logged out on one instance, the replayed access token is not handed out again by the other.
-    expect((await call(a, 'POST', '/api/logout', { token })).status).toBe(204);
-    const replay = await call(b, 'POST', '/api/refresh', {
-      body: { refresh_token: spent },
-    });
-    expect(replay).toEqual({
-      status: 401,
-      body: {
-        statusCode: 401,
-        error: 'Unauthorized',
-        message: 'Invalid, expired or already used refresh token',
-      },
-    });
-  });
-
-  it('keeps answering while Redis is down, honours revocations through the database, and shares state again when Redis returns', async () => {
-    const before = await register('outage');
-    const { id, key } = await createKey(before.token);
-    expect((await call(b, 'GET', '/api/data', { key })).status).toBe(200);
-
-    await stopRedis();
-    await eventually(redisIs('down'), 'both instances notice Redis is gone');
-
-    // Logins, tokens, keys and limits still work on either instance.
-    const during = await call(b, 'POST', '/api/login', {
-      body: { username: before.username, password },
-    });
-    expect(during.status).toBe(200);
-    const token = during.body.access_token as string;
-    expect((await call(a, 'GET', '/api/profile', { token })).status).toBe(200);
-    expect((await call(a, 'GET', '/api/data', { key })).status).toBe(200);
-
-    // A revocation made now cannot be broadcast: the other instance asks the database.
-    expect((await call(a, 'POST', '/api/logout', { token })).status).toBe(204);
-    expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(401);
-    const deleted = await call(a, 'DELETE', `/api/api-keys/${id}`, {
-      token: before.token,
-    });
-    expect(deleted.status).toBe(204);
-    expect((await call(b, 'GET', '/api/data', { key })).status).toBe(401);
-
-    await startRedis();
-    await eventually(redisIs('up'), 'both instances reconnect to Redis');
-
-    // Broadcasts and shared counters are back.
-    const after = await register('recovered');
-    expect((await call(b, 'GET', '/api/profile', after)).status).toBe(200);
-    expect((await call(a, 'POST', '/api/logout', after)).status).toBe(204);
-    expect((await call(b, 'GET', '/api/profile', after)).status).toBe(401);
-    const fresh = await register('limitagain');
-    const { key: freshKey } = await createKey(fresh.token);
-    const statuses: number[] = [];
-    for (let i = 0; i < 7; i += 1) {
-      statuses.push(
-        (await call(i % 2 ? b : a, 'GET', '/api/data', { key: freshKey }))
-          .status,
+      expect((await call(a, 'POST', '/api/logout', { token })).status).toBe(
+        204,
       );
-    }
-    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
-  });
-});
+      const onB = await call(b, 'GET', '/api/profile', { token });
+      expect(onB.status).toBe(401);
+    });
+
+    it('refuses on the other instance a key deleted on one, though that instance had it cached', async () => {
+      const { token } = await register('keys');
+      const { id, key } = await createKey(token);
+      // Twice: the second request is matched by the key's text, the path a deletion must reach.
+      expect((await call(b, 'GET', '/api/data', { key })).status).toBe(200);
+      expect((await call(b, 'GET', '/api/data', { key })).status).toBe(200);
+      const deleted = await call(a, 'DELETE', `/api/api-keys/${id}`, { token });
+      expect(deleted.status).toBe(204);
+      expect((await call(b, 'GET', '/api/data', { key })).status).toBe(401);
+    });
+
+    it('refuses on the other instance a user an admin disabled on one', async () => {
+      const { username, token } = await register('disabled');
+      expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
+        200,
+      );
+      const profile = await call(b, 'GET', '/api/profile', { token });
+      const id = (profile.body.user as { id: string }).id;
+      const disabled = await call(a, 'PATCH', `/api/users/${id}`, {
+        basic: admin,
+        body: { disabled: true },
+      });
+      expect(disabled.status).toBe(200);
+      expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
+        401,
+      );
+      const login = await call(b, 'POST', '/api/login', {
+        body: { username, password },
+      });
+      expect(login.status).toBe(401);
+    });
+
+    it('counts a rate limit across both instances', async () => {
+      const { token } = await register('limit');
+      const { key } = await createKey(token);
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i += 1) {
+        statuses.push(
+          (await call(i % 2 ? b : a, 'GET', '/api/data', { key })).status,
+        );
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
+    });
+
+    it('answers a refresh token raced on both instances with one pair, and honours a logout made on the other', async () => {
+      const username = `race${randomBytes(3).toString('hex')}`;
+      const registered = await call(a, 'POST', '/api/register', {
+        body: { username, password },
+      });
+      expect(registered.status).toBe(201);
+      const spent = registered.body.refresh_token as string;
+      const answers = await Promise.all(
+        [a, b, a, b, a, b].map((server) =>
+          call(server, 'POST', '/api/refresh', {
+            body: { refresh_token: spent },
+          }),
+        ),
+      );
+      expect(answers.map((answer) => answer.status)).toEqual([
+        200, 200, 200, 200, 200, 200,
+      ]);
+      const [first] = answers;
+      for (const answer of answers) {
+        expect(answer.body.access_token).toBe(first.body.access_token);
+        expect(answer.body.refresh_token).toBe(first.body.refresh_token);
+      }
+      const token = first.body.access_token as string;
+      expect((await call(a, 'GET', '/api/profile', { token })).status).toBe(
+        200,
+      );
+      expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
+        200,
+      );
+
+      // The one successor rotates on either instance.
+      const next = await call(b, 'POST', '/api/refresh', {
+        body: { refresh_token: first.body.refresh_token },
+      });
+      expect(next.status).toBe(200);
+      expect(next.body.refresh_token).not.toBe(first.body.refresh_token);
+
+      // Logged out on one instance, the replayed access token is not handed out again by the other.
+      expect((await call(a, 'POST', '/api/logout', { token })).status).toBe(
+        204,
+      );
+      const replay = await call(b, 'POST', '/api/refresh', {
+        body: { refresh_token: spent },
+      });
+      expect(replay).toEqual({
+        status: 401,
+        body: {
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: 'Invalid, expired or already used refresh token',
+        },
+      });
+    });
+
+    it('keeps answering while Redis is down, honours revocations through the database, and shares state again when Redis returns', async () => {
+      const before = await register('outage');
+      const { id, key } = await createKey(before.token);
+      expect((await call(b, 'GET', '/api/data', { key })).status).toBe(200);
+
+      await stopRedis();
+      await eventually(redisIs('down'), 'both instances notice Redis is gone');
+
+      // Logins, tokens, keys and limits still work on either instance.
+      const during = await call(b, 'POST', '/api/login', {
+        body: { username: before.username, password },
+      });
+      expect(during.status).toBe(200);
+      const token = during.body.access_token as string;
+      expect((await call(a, 'GET', '/api/profile', { token })).status).toBe(
+        200,
+      );
+      expect((await call(a, 'GET', '/api/data', { key })).status).toBe(200);
+
+      // A revocation made now cannot be broadcast: the other instance asks the database.
+      expect((await call(a, 'POST', '/api/logout', { token })).status).toBe(
+        204,
+      );
+      expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
+        401,
+      );
+      const deleted = await call(a, 'DELETE', `/api/api-keys/${id}`, {
+        token: before.token,
+      });
+      expect(deleted.status).toBe(204);
+      expect((await call(b, 'GET', '/api/data', { key })).status).toBe(401);
+
+      await startRedis();
+      await eventually(redisIs('up'), 'both instances reconnect to Redis');
+
+      // Broadcasts and shared counters are back.
+      const after = await register('recovered');
+      expect((await call(b, 'GET', '/api/profile', after)).status).toBe(200);
+      expect((await call(a, 'POST', '/api/logout', after)).status).toBe(204);
+      expect((await call(b, 'GET', '/api/profile', after)).status).toBe(401);
+      const fresh = await register('limitagain');
+      const { key: freshKey } = await createKey(fresh.token);
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i += 1) {
+        statuses.push(
+          (await call(i % 2 ? b : a, 'GET', '/api/data', { key: freshKey }))
+            .status,
+        );
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
+    });
+  },
+);

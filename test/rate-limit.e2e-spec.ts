@@ -15,6 +15,7 @@ import {
   uniqueUsername,
 } from './support/factories';
 import { apiKey, basic, bearer } from './support/http';
+import { describeUnless, redisSkipReason } from './support/skip';
 
 /**
  * An app, once Redis is up when REDIS_URL is set: until then it counts in memory, and a test
@@ -552,95 +553,100 @@ describe('login lockout', () => {
  * with REDIS_URL set (as in .ci/run); it writes under a random key prefix and deletes it after.
  */
 const redisUrl = process.env.REDIS_URL;
-const describeWithRedis = redisUrl ? describe : describe.skip;
 
-describeWithRedis('rate limits and lockouts shared through Redis', () => {
-  const prefix = `gatehouse-test-${randomBytes(6).toString('hex')}:`;
-  let a: TestApp;
-  let b: TestApp;
+describeUnless(
+  redisSkipReason(),
+  'rate limits and lockouts shared through Redis',
+  () => {
+    const prefix = `gatehouse-test-${randomBytes(6).toString('hex')}:`;
+    let a: TestApp;
+    let b: TestApp;
 
-  beforeAll(async () => {
-    a = await createTestApp({
-      env: {
-        REDIS_KEY_PREFIX: prefix,
-        RATE_LIMIT_DEFAULT: '7/minute',
-        RATE_LIMIT_DATA: '3/minute',
-        TRUST_PROXY: 'true',
-      },
+    beforeAll(async () => {
+      a = await createTestApp({
+        env: {
+          REDIS_KEY_PREFIX: prefix,
+          RATE_LIMIT_DEFAULT: '7/minute',
+          RATE_LIMIT_DATA: '3/minute',
+          TRUST_PROXY: 'true',
+        },
+      });
+      // The same database and configuration: a second instance behind the same load balancer.
+      b = await createTestApp({ dataDir: a.dataDir, env: a.env });
+      await untilRedisIsUp(a);
+      await untilRedisIsUp(b);
     });
-    // The same database and configuration: a second instance behind the same load balancer.
-    b = await createTestApp({ dataDir: a.dataDir, env: a.env });
-    await untilRedisIsUp(a);
-    await untilRedisIsUp(b);
-  });
 
-  afterAll(async () => {
-    await b?.app.close();
-    await a?.close();
-    const redis = new Redis(redisUrl as string);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(
-        cursor,
-        'MATCH',
-        `${prefix}*`,
-        'COUNT',
-        1000,
-      );
-      cursor = next;
-      if (keys.length > 0) {
-        await redis.del(...keys);
+    afterAll(async () => {
+      await b?.app.close();
+      await a?.close();
+      const redis = new Redis(redisUrl as string);
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(
+          cursor,
+          'MATCH',
+          `${prefix}*`,
+          'COUNT',
+          1000,
+        );
+        cursor = next;
+        if (keys.length > 0) {
+          await redis.del(...keys);
+        }
+      } while (cursor !== '0');
+      await redis.quit();
+    });
+
+    it('counts a client address across both instances', async () => {
+      const ip = uniqueAddress();
+      for (let i = 0; i < 4; i += 1) {
+        await a.http.get('/api/health').set(from(ip)).expect(200);
       }
-    } while (cursor !== '0');
-    await redis.quit();
-  });
-
-  it('counts a client address across both instances', async () => {
-    const ip = uniqueAddress();
-    for (let i = 0; i < 4; i += 1) {
-      await a.http.get('/api/health').set(from(ip)).expect(200);
-    }
-    const onB = await b.http.get('/api/health').set(from(ip));
-    expect(onB.status).toBe(200);
-    expect(rateLimitHeaders(onB)).toEqual({
-      limit: 7,
-      remaining: 2,
-      reset: expect.any(Number),
+      const onB = await b.http.get('/api/health').set(from(ip));
+      expect(onB.status).toBe(200);
+      expect(rateLimitHeaders(onB)).toEqual({
+        limit: 7,
+        remaining: 2,
+        reset: expect.any(Number),
+      });
+      await b.http.get('/api/health').set(from(ip)).expect(200);
+      await b.http.get('/api/health').set(from(ip)).expect(200);
+      const refused = await a.http.get('/api/health').set(from(ip));
+      expectTooManyRequests(refused, /Rate limit of 7 requests per minute/, 60);
     });
-    await b.http.get('/api/health').set(from(ip)).expect(200);
-    await b.http.get('/api/health').set(from(ip)).expect(200);
-    const refused = await a.http.get('/api/health').set(from(ip));
-    expectTooManyRequests(refused, /Rate limit of 7 requests per minute/, 60);
-  });
 
-  it('counts a user on GET /api/data across both instances', async () => {
-    const user = await registerUser(a.http);
-    await a.http.get('/api/data').set(bearer(user.accessToken)).expect(200);
-    await b.http.get('/api/data').set(bearer(user.accessToken)).expect(200);
-    await a.http.get('/api/data').set(bearer(user.accessToken)).expect(200);
-    const refused = await b.http.get('/api/data').set(bearer(user.accessToken));
-    expectTooManyRequests(refused, /Rate limit of 3 requests per minute/, 60);
-  });
+    it('counts a user on GET /api/data across both instances', async () => {
+      const user = await registerUser(a.http);
+      await a.http.get('/api/data').set(bearer(user.accessToken)).expect(200);
+      await b.http.get('/api/data').set(bearer(user.accessToken)).expect(200);
+      await a.http.get('/api/data').set(bearer(user.accessToken)).expect(200);
+      const refused = await b.http
+        .get('/api/data')
+        .set(bearer(user.accessToken));
+      expectTooManyRequests(refused, /Rate limit of 3 requests per minute/, 60);
+    });
 
-  it('locks a username for an address on both instances', async () => {
-    const user = await registerUser(a.http);
-    const ip = uniqueAddress();
-    for (const t of [a, b, a, b, a]) {
-      const response = await t.http
-        .post('/api/login')
-        .set(from(ip))
-        .send({ username: user.username, password: 'wrong password 1' });
-      expect(response.status).toBe(401);
-    }
-    for (const t of [a, b]) {
-      const refused = await t.http
-        .post('/api/login')
-        .set(from(ip))
-        .send({ username: user.username, password: user.password });
-      expectTooManyRequests(refused, /^Too many failed sign-in attempts/, 60);
-    }
-  });
-});
+    it('locks a username for an address on both instances', async () => {
+      const user = await registerUser(a.http);
+      const ip = uniqueAddress();
+      for (const t of [a, b, a, b, a]) {
+        const response = await t.http
+          .post('/api/login')
+          .set(from(ip))
+          .send({ username: user.username, password: 'wrong password 1' });
+        expect(response.status).toBe(401);
+      }
+      for (const t of [a, b]) {
+        const refused = await t.http
+          .post('/api/login')
+          .set(from(ip))
+          .send({ username: user.username, password: user.password });
+        expectTooManyRequests(refused, /^Too many failed sign-in attempts/, 60);
+      }
+    });
+  },
+);
 
 describe('rate limits with REDIS_URL set but Redis unreachable', () => {
   let t: TestApp;

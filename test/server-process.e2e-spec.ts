@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from './support/db';
@@ -6,6 +7,23 @@ import { freePort, startServer, waitUntilUp } from './support/server-process';
 
 // Each test starts a fresh Node process that compiles the TypeScript sources on load.
 jest.setTimeout(60_000);
+
+/** Whether this machine has an IPv6 loopback to listen on. */
+function ipv6Loopback(): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host: '::1', port: 0 }, () =>
+      server.close(() => resolve(true)),
+    );
+  });
+}
+
+async function health(origin: string): Promise<unknown> {
+  const response = await fetch(`${origin}/api/health`);
+  expect(response.status).toBe(200);
+  return response.json();
+}
 
 describe('the server process', () => {
   let dataDir: string;
@@ -19,6 +37,66 @@ describe('the server process', () => {
   afterAll(async () => {
     await database.drop();
     rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('listens on IPv4 and IPv6 by default and logs its URL and the docs URL', async () => {
+    const port = await freePort();
+    const server = startServer({ DATA_DIR: dataDir, ...database.env }, port);
+    try {
+      await waitUntilUp(server);
+      const ipv6 = await ipv6Loopback();
+      const line = server
+        .output()
+        .split('\n')
+        .filter((text) => text.includes('Listening on'));
+      expect(line).toHaveLength(1);
+      expect(JSON.parse(line[0])).toMatchObject({
+        level: 'log',
+        context: 'Gatehouse',
+        message: {
+          msg: ipv6
+            ? `Listening on http://[::]:${port} (every IPv6 and IPv4 interface); API docs at http://localhost:${port}/api/docs`
+            : `Listening on http://0.0.0.0:${port} (every IPv4 interface); API docs at http://127.0.0.1:${port}/api/docs`,
+        },
+      });
+
+      const ipv4Health = await health(`http://127.0.0.1:${port}`);
+      expect(ipv4Health).toMatchObject({ status: 'ok' });
+      const docs = await fetch(`http://127.0.0.1:${port}/api/docs`);
+      expect(docs.status).toBe(200);
+      expect(docs.headers.get('content-type')).toMatch(/^text\/html/);
+      if (!ipv6) {
+        // eslint-disable-next-line no-console -- a skipped half says why
+        console.warn(
+          'IPv6 half skipped: this machine has no IPv6 loopback (::1); enable IPv6 to run it',
+        );
+        return;
+      }
+      expect(await health(`http://[::1]:${port}`)).toEqual(ipv4Health);
+    } finally {
+      server.child.kill('SIGKILL');
+    }
+  });
+
+  it('listens only where HOST says', async () => {
+    const port = await freePort();
+    const server = startServer(
+      { DATA_DIR: dataDir, HOST: '127.0.0.1', ...database.env },
+      port,
+    );
+    try {
+      await waitUntilUp(server);
+      expect(server.output()).toContain(
+        `"msg":"Listening on http://127.0.0.1:${port}; API docs at http://127.0.0.1:${port}/api/docs"`,
+      );
+      if (await ipv6Loopback()) {
+        await expect(
+          fetch(`http://[::1]:${port}/api/health`),
+        ).rejects.toThrow();
+      }
+    } finally {
+      server.child.kill('SIGKILL');
+    }
   });
 
   it('refuses to start in production without a JWT_SECRET, with a clear message', async () => {

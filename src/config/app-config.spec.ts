@@ -11,6 +11,7 @@ describe(loadConfig.name, () => {
   it('starts with nothing set: port 3000, SQLite under data/, cost 12, 15m/30d', () => {
     const config = loadConfig({}, () => 'generated-secret-generated-secret!!');
     expect(config.port).toBe(3000);
+    expect(config.host).toBeNull();
     expect(config.database).toEqual({
       type: 'sqlite',
       path: expect.stringMatching(/data\/gatehouse\.sqlite$/),
@@ -124,6 +125,33 @@ describe(loadConfig.name, () => {
         `REFRESH_REUSE_GRACE must be a whole number of seconds from 0 to 60 (got "${bad}")`,
       );
     }
+  });
+
+  it.each([
+    ['::', '::'],
+    ['0.0.0.0', '0.0.0.0'],
+    ['127.0.0.1', '127.0.0.1'],
+    ['::1', '::1'],
+    ['[::1]', '::1'],
+    [' fe80::1 ', 'fe80::1'],
+    ['localhost', 'localhost'],
+    ['gatehouse.internal', 'gatehouse.internal'],
+    ['', null],
+  ])('reads HOST=%p as %p', (value, host) => {
+    expect(loadConfig({ HOST: value }, () => '').host).toBe(host);
+  });
+
+  it.each([
+    'http://localhost',
+    'localhost:3000',
+    '300.1.1.1',
+    'a b',
+    '-bad.example',
+    '::1::2',
+  ])('refuses HOST=%p, naming the variable and giving examples', (value) => {
+    expect(() => loadConfig({ HOST: value })).toThrow(
+      /HOST must be an IP address or a host name, e\.g\. :: \(every interface\)/,
+    );
   });
 
   it('reads sqlite: and postgres:// database URLs', () => {

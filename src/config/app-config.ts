@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
@@ -8,6 +9,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 export abstract class AppConfig {
   declare readonly production: boolean;
   declare readonly port: number;
+  /**
+   * The address to listen on; null (HOST unset) means every interface, IPv6 and IPv4 alike
+   * (`::`, or `0.0.0.0` where the machine has no IPv6).
+   */
+  declare readonly host: string | null;
   declare readonly dataDir: string;
   declare readonly database: DatabaseConfig;
   /** Set when JWT_SECRET is given; otherwise `resolveJwtSecret` generates one into dataDir. */
@@ -94,6 +100,7 @@ export function loadConfig(
   const production = env.NODE_ENV === 'production';
 
   const port = integer(env.PORT, 3000, 'PORT', problems, 0, 65535);
+  const host = listenHost(env.HOST, problems);
   const dataDir = resolve(env.DATA_DIR || 'data');
   const database = parseDatabaseUrl(env.DATABASE_URL, dataDir, problems);
 
@@ -109,6 +116,7 @@ export function loadConfig(
   const config = {
     production,
     port,
+    host,
     dataDir,
     database,
     jwtSecret,
@@ -318,6 +326,29 @@ function trustProxy(value: string | undefined): boolean | string {
     return true;
   }
   return value;
+}
+
+const HOSTNAME =
+  /^(?=.{1,253}$)[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?)*$/i;
+
+/** An IPv4 or IPv6 address (brackets allowed, as in URLs) or a host name such as localhost. */
+function listenHost(
+  value: string | undefined,
+  problems: string[],
+): string | null {
+  if (value === undefined || value.trim() === '') {
+    return null;
+  }
+  const host = value.trim().replace(/^\[(.*)\]$/, '$1');
+  // A name's last label is never all digits: 300.1.1.1 is a mistyped address, not a name.
+  const name = HOSTNAME.test(host) && !/(^|\.)\d+$/.test(host);
+  if (isIP(host) === 0 && !name) {
+    problems.push(
+      `HOST must be an IP address or a host name, e.g. :: (every interface), 0.0.0.0 (IPv4 only) or 127.0.0.1 (got "${value}")`,
+    );
+    return null;
+  }
+  return host;
 }
 
 function redisKeyPrefix(value: string | undefined, problems: string[]): string {

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
+import { describeUnless, redisSkipReason } from '../../test/support/skip';
 import { enterRequestContext } from '../common/http/request-context';
 import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
 import { loadConfig } from '../config/app-config';
@@ -65,11 +66,6 @@ function inRedis(): Backend {
   };
 }
 
-const backends: [string, () => Backend][] = [
-  ['memory', inMemory],
-  ...(redisUrl ? [['Redis', inRedis] as [string, () => Backend]] : []),
-];
-
 let counter = 0;
 function unique(prefix: string): string {
   counter += 1;
@@ -88,7 +84,8 @@ function deferred<T>(): { promise: Promise<T>; resolve(value: T): void } {
   return { promise, resolve };
 }
 
-describe.each(backends)(`${LoginLockoutService.name} in %s`, (_name, make) => {
+/** The same cases against either store. */
+function lockoutCases(make: () => Backend): void {
   let backend: Backend;
 
   beforeEach(() => {
@@ -278,7 +275,12 @@ describe.each(backends)(`${LoginLockoutService.name} in %s`, (_name, make) => {
     expect(await refusal(alice, '2001:db8:1:2:ffff::1')).toBe(60);
     expect(await attempt(alice, '2001:db8:1:3::1', 'right')).toBe('user');
   });
-});
+}
+
+describe(`${LoginLockoutService.name} in memory`, () => lockoutCases(inMemory));
+describeUnless(redisSkipReason(), `${LoginLockoutService.name} in Redis`, () =>
+  lockoutCases(inRedis),
+);
 
 describe(`${LoginLockoutService.name} over time (in memory)`, () => {
   let backend: Backend;

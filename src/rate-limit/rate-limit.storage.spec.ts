@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import Redis from 'ioredis';
+import { describeUnless, redisSkipReason } from '../../test/support/skip';
 import { type AppConfig, loadConfig } from '../config/app-config';
 import type { RedisService } from '../redis/redis.service';
 import { RateLimitStorage } from './rate-limit.storage';
 
 // eslint-disable-next-line no-restricted-syntax -- the Redis cases run only where a Redis is given
 const redisUrl = process.env.REDIS_URL;
-const describeWithRedis = redisUrl ? describe : describe.skip;
 const MINUTE = 60_000;
 
 function configWithPrefix(prefix: string): AppConfig {
@@ -73,7 +73,7 @@ describe(`${RateLimitStorage.name} in memory`, () => {
   });
 });
 
-describeWithRedis(`${RateLimitStorage.name} in Redis`, () => {
+describeUnless(redisSkipReason(), `${RateLimitStorage.name} in Redis`, () => {
   const prefix = `gatehouse-unit-${randomBytes(6).toString('hex')}:`;
   let client: Redis;
   let storage: RateLimitStorage;
