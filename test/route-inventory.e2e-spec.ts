@@ -173,6 +173,7 @@ describe('route inventory', () => {
        "GET /api/profile → jwt, session, basic, api-key; scopes: profile:read",
        "GET /api/profile/usage → jwt, session, basic, api-key; scopes: profile:read",
        "GET /api/protected → jwt",
+       "GET /api/session → session",
        "GET /api/sessions → jwt, session",
        "GET /api/usage → jwt, session, basic; roles: admin",
        "GET /api/users → jwt, session, basic; roles: admin",
