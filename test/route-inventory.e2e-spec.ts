@@ -169,6 +169,7 @@ describe('route inventory', () => {
        "GET /api/api-keys → jwt, session",
        "GET /api/audit → jwt, session, basic; roles: admin",
        "GET /api/data → api-key, basic, jwt, session; scopes: data:read",
+       "GET /api/data/allowance → session, jwt, basic, api-key; scopes: data:read",
        "GET /api/health → public",
        "GET /api/profile → jwt, session, basic, api-key; scopes: profile:read",
        "GET /api/profile/usage → jwt, session, basic, api-key; scopes: profile:read",
