@@ -120,6 +120,18 @@ describeWithChromium(`the console in Chromium`, () => {
     // Shown once: the list never has the key again.
     expect(await page.content()).not.toContain(key);
 
+    await goTo(page, 'Usage', 'Usage');
+    // The request the key just made: one of its 100 used, none of the user's own.
+    await page
+      .getByRole('row', { name: /reporting script .* 99 of 100/ })
+      .waitFor();
+    await page
+      .getByRole('row', { name: /You \(session, token, Basic\) 100 of 100/ })
+      .waitFor();
+    await screenshot(page, 'usage');
+    await goTo(page, 'API keys', 'API keys');
+    await row.waitFor();
+
     await row.getByRole('button', { name: 'Revoke' }).click();
     await screenshot(page, 'revoke-confirm');
     await page.getByRole('button', { name: 'Yes, revoke' }).click();

@@ -1,4 +1,4 @@
-import { formatWait, lastDays, retryMessage } from './format';
+import { formatPeriod, formatWait, lastDays, retryMessage } from './format';
 
 describe(formatWait.name, () => {
   it.each([
@@ -34,5 +34,13 @@ describe(lastDays.name, () => {
       '2025-03-01',
     ]);
     expect(lastDays(30, new Date('2025-03-01T00:00:00Z'))).toHaveLength(30);
+  });
+});
+
+describe(formatPeriod.name, () => {
+  it('names the usual windows and counts the others in seconds', () => {
+    expect(formatPeriod(86400)).toBe('day');
+    expect(formatPeriod(60)).toBe('minute');
+    expect(formatPeriod(90)).toBe('90 seconds');
   });
 });

@@ -14,6 +14,17 @@ export function formatWait(seconds: number): string {
   return `in ${hours} hour${hours === 1 ? '' : 's'}`;
 }
 
+/** A rate limit's window as a unit: "day", "hour", "minute", or "90 seconds". */
+export function formatPeriod(seconds: number): string {
+  const units: Record<number, string> = {
+    86400: 'day',
+    3600: 'hour',
+    60: 'minute',
+    1: 'second',
+  };
+  return units[seconds] ?? `${seconds} seconds`;
+}
+
 /** The sentence a refused sign-in shows: when to try again, if the server said. */
 export function retryMessage(retryAfterSeconds: number | null): string {
   return retryAfterSeconds === null

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api } from '../api';
 import { BarChart } from '../components/bar-chart';
 import { Loadable, PageTitle, useResource } from '../components/ui';
+import { formatPeriod, formatWait } from '../format';
 import { dailySeries, keysIn, thirtyDays, type UsageDay } from '../usage';
 import type { ApiKey } from './keys';
 
@@ -22,6 +23,10 @@ export function UsagePage() {
     'usage',
   );
   const keys = useResource(() => api.get<ApiKey[]>('/api/api-keys'), 'keys');
+  const allowance = useResource(
+    () => api.get<DataAllowance>('/api/data/allowance'),
+    'allowance',
+  );
   return (
     <>
       <PageTitle>Usage</PageTitle>
@@ -34,6 +39,71 @@ export function UsagePage() {
           <UsageChart answer={answer} days={days} keys={keys.data ?? []} />
         )}
       </Loadable>
+      <section className="card" aria-labelledby="allowance-title">
+        <h2 id="allowance-title">GET /api/data allowance</h2>
+        <Loadable resource={allowance}>
+          {(left) => <AllowanceTable allowance={left} />}
+        </Loadable>
+      </section>
+    </>
+  );
+}
+
+interface Left {
+  remaining: number;
+  resets_in_seconds: number | null;
+}
+
+interface DataAllowance extends Left {
+  limit: number;
+  window_seconds: number;
+  api_keys: (Left & { id: string; name: string; prefix: string })[];
+}
+
+function resets(left: Left): string {
+  return left.resets_in_seconds === null
+    ? 'Unused: the window starts with the next request'
+    : `Resets ${formatWait(left.resets_in_seconds)}`;
+}
+
+function AllowanceTable({ allowance }: { allowance: DataAllowance }) {
+  return (
+    <>
+      <p className="muted">
+        {allowance.limit} requests per {formatPeriod(allowance.window_seconds)}{' '}
+        for you (this console, tokens, Basic) and as many for each API key.
+      </p>
+      <div className="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Credential</th>
+              <th scope="col">Left</th>
+              <th scope="col">Window</th>
+            </tr>
+          </thead>
+          <tbody>
+            <tr>
+              <td>You (session, token, Basic)</td>
+              <td>
+                <strong>{allowance.remaining}</strong> of {allowance.limit}
+              </td>
+              <td>{resets(allowance)}</td>
+            </tr>
+            {allowance.api_keys.map((key) => (
+              <tr key={key.id}>
+                <td>
+                  {key.name} <code>{key.prefix}</code>
+                </td>
+                <td>
+                  <strong>{key.remaining}</strong> of {allowance.limit}
+                </td>
+                <td>{resets(key)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </>
   );
 }
