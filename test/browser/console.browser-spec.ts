@@ -183,6 +183,71 @@ describeWithChromium(`the console in Chromium`, () => {
     await context.close();
   });
 
+  it('works from the keyboard alone: sign in, reach a page, create a key, revoke it', async () => {
+    const { context, page } = await newUser(app);
+    const username = uniqueName();
+    await signUp(page, username);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+    const focused = () =>
+      page.evaluate<string>(
+        "(document.activeElement?.getAttribute('aria-label') || document.activeElement?.textContent || document.activeElement?.getAttribute('name') || '').trim()",
+      );
+    // The page's title has the focus; the form comes next.
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('username');
+    await page.keyboard.type(username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
+
+    for (let i = 0; i < 12 && (await focused()) !== 'API keys'; i += 1) {
+      await page.keyboard.press('Shift+Tab');
+    }
+    expect(await focused()).toBe('API keys');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('name');
+    await page.keyboard.type('keyboard key');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('new-key').waitFor();
+
+    const revoke = page
+      .getByRole('row', { name: /keyboard key/ })
+      .getByRole('button', { name: 'Revoke' });
+    await revoke.focus();
+    await page.keyboard.press('Enter');
+    // The confirmation takes the focus, so Enter answers it.
+    expect(await focused()).toBe('Yes, revoke');
+    await page.keyboard.press('Enter');
+    await page.getByText('You have no API keys yet.').waitFor();
+    await screenshot(page, 'keyboard');
+    await context.close();
+  });
+
+  it('says when to try again once sign-in is locked out', async () => {
+    const { context, page } = await newUser(app, MOBILE);
+    const username = uniqueName();
+    await signUp(page, username);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Username').fill(username);
+    for (let i = 0; i < 5; i += 1) {
+      await page.getByLabel('Password').fill(`wrong password ${i}`);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText('Invalid username or password').waitFor();
+    }
+    // Even the right password now waits out the lockout (Retry-After: 60 or so).
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page
+      .getByText(/^Too many attempts\. Try again in (1 minute|\d+ seconds)\.$/)
+      .waitFor();
+    await screenshot(page, 'locked-out');
+    await context.close();
+  });
+
   it('shows the API\u2019s field messages next to the fields', async () => {
     const { context, page } = await newUser(app);
     await page.goto('/sign-up');
