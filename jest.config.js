@@ -46,6 +46,12 @@ module.exports = {
       ],
     },
     {
+      // The console's logic (web/src): plain functions, no DOM needed.
+      ...common,
+      displayName: 'web',
+      testMatch: ['<rootDir>/web/src/**/*.spec.ts'],
+    },
+    {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],

@@ -1,6 +1,8 @@
 // Builds dist/ with tsc only when a source is newer than the last build, so that `npm start`
 // (prestart) does not spend ~15 s recompiling an unchanged tree on every start.
 //
+// Building is tsc for the server (dist/), then `npm run build:web` for the console (web/dist/).
+//
 //   node scripts/build-if-stale.mjs            build if stale (prestart, prepare)
 //   node scripts/build-if-stale.mjs --force    always build (npm run build)
 //   node scripts/build-if-stale.mjs --check    only report: exit 0 if fresh, 3 if stale
@@ -22,7 +24,7 @@ import {
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 
-/** What the server build reads; a web/ front end joins the list once it exists. */
+/** What the server and console builds read. */
 const INPUTS = [
   'src',
   'web',
@@ -32,6 +34,7 @@ const INPUTS = [
 ];
 const STAMP = join('dist', '.build-stamp');
 const ENTRY = join('dist', 'src', 'main.js');
+const CONSOLE_ENTRY = join('web', 'dist', 'index.html');
 
 /** The newest input (file or directory) under root, ignoring unit tests, which dist omits. */
 function newestInput(root) {
@@ -63,6 +66,9 @@ function staleReason(root) {
   if (!existsSync(stamp) || !existsSync(join(root, ENTRY))) {
     return 'no previous build';
   }
+  if (existsSync(join(root, 'web')) && !existsSync(join(root, CONSOLE_ENTRY))) {
+    return 'no previous console build';
+  }
   const builtAt = statSync(stamp).mtimeMs;
   const newest = newestInput(root);
   if (newest.mtimeMs > builtAt) {
@@ -87,7 +93,20 @@ function build(root, startedAt) {
     { cwd: root, stdio: 'inherit' },
   );
   if (result.status !== 0) {
+    console.error('[build] tsc failed');
     return false;
+  }
+  if (existsSync(join(root, 'web'))) {
+    // Vite and the size budget check live in the build:web script; npm runs it with the
+    // project's own binaries on PATH.
+    const web = spawnSync('npm', ['run', '--silent', 'build:web'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    if (web.status !== 0) {
+      console.error('[build] the console build (npm run build:web) failed');
+      return false;
+    }
   }
   writeFileSync(
     join(root, STAMP),
@@ -122,7 +141,7 @@ function main(args) {
     return args.includes('--if-possible') ? 0 : 1;
   }
   if (!built) {
-    console.error('[build] tsc failed; dist/ is not up to date');
+    console.error('[build] dist/ is not up to date');
     return 1;
   }
   console.log(

@@ -197,4 +197,72 @@ describe('scripts/build-if-stale.mjs', () => {
     expect(result.output).toContain('tsc failed');
     expect(existsSync(join(root, 'dist', '.build-stamp'))).toBe(false);
   });
+
+  describe('with a console in web/', () => {
+    /** A built project whose build:web script writes web/dist/index.html, or fails. */
+    function withConsole(buildWeb: string): void {
+      builtProject();
+      mkdirSync(join(root, 'web', 'dist'), { recursive: true });
+      writeFileSync(join(root, 'web', 'dist', 'index.html'), '<!doctype html>');
+      age(join(root, 'web', 'dist', 'index.html'), 20);
+      age(join(root, 'web', 'dist'), 20);
+      age(join(root, 'web'), 20);
+      writeFileSync(
+        join(root, 'package.json'),
+        JSON.stringify({ scripts: { 'build:web': buildWeb } }),
+      );
+    }
+
+    it('is stale when the console was never built, though dist/ is', () => {
+      withConsole('true');
+      rmSync(join(root, 'web', 'dist'), { recursive: true });
+      age(join(root, 'web'), 20);
+      expect(run(root, '--check')).toEqual({
+        status: 3,
+        output: 'stale: no previous console build\n',
+      });
+    });
+
+    it('runs build:web after tsc, and stamps only when both succeed', () => {
+      withConsole(
+        "node -e \"require('fs').writeFileSync('web/dist/built-by-test', '')\"",
+      );
+      writeFileSync(
+        join(root, 'tsconfig.build.json'),
+        JSON.stringify({
+          include: ['src/**/*.ts'],
+          compilerOptions: { outDir: 'dist', types: [], lib: ['es2022'] },
+        }),
+      );
+      symlinkSync(
+        join(__dirname, '..', 'node_modules'),
+        join(root, 'node_modules'),
+      );
+      const result = run(root, '--force');
+      expect(result.status).toBe(0);
+      expect(existsSync(join(root, 'web', 'dist', 'built-by-test'))).toBe(true);
+      expect(existsSync(join(root, 'dist', '.build-stamp'))).toBe(true);
+    });
+
+    it('fails, with no stamp, when the console build fails', () => {
+      withConsole('exit 7');
+      writeFileSync(
+        join(root, 'tsconfig.build.json'),
+        JSON.stringify({
+          include: ['src/**/*.ts'],
+          compilerOptions: { outDir: 'dist', types: [], lib: ['es2022'] },
+        }),
+      );
+      symlinkSync(
+        join(__dirname, '..', 'node_modules'),
+        join(root, 'node_modules'),
+      );
+      const result = run(root, '--force');
+      expect(result.status).toBe(1);
+      expect(result.output).toContain(
+        'console build (npm run build:web) failed',
+      );
+      expect(existsSync(join(root, 'dist', '.build-stamp'))).toBe(false);
+    });
+  });
 });

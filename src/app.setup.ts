@@ -11,6 +11,7 @@ import { AUTH_SCHEMES, OPENAPI_SECURITY_SCHEMES } from './auth/auth-schemes';
 import { enterRequestContext } from './common/http/request-context';
 import { requestIdFor } from './common/http/request-id';
 import { redactUrl } from './common/logging/redact';
+import { serveConsole } from './console/console-static';
 
 /** The adapter options that must exist before the app does (body limit, proxy trust, request ids). */
 export function createAdapter(config: AppConfig): FastifyAdapter {
@@ -43,6 +44,8 @@ export async function configureApp(
         scriptSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
+        // The console must never be framed (clickjacking); helmet's default is 'self'.
+        frameAncestors: ["'none'"],
       },
     },
   });
@@ -90,6 +93,7 @@ export async function configureApp(
   });
 
   setUpOpenApi(app);
+  await serveConsole(app);
 }
 
 function setUpOpenApi(app: INestApplication): void {

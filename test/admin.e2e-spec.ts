@@ -171,6 +171,64 @@ describe('/api/users (administration)', () => {
       });
     });
 
+    it('finds users by any part of their username, email or names, in any case, with paging', async () => {
+      const tag = `zq${Date.now().toString(36)}`;
+      const byName = await registerUser(t.http, {
+        first_name: `Ada${tag.toUpperCase()}`,
+      });
+      const byEmail = await registerUser(t.http, {
+        email: `${tag}@example.com`,
+      });
+      const byUsername = await registerUser(t.http, { username: `u_${tag}` });
+      await registerUser(t.http, { last_name: 'Unrelated' });
+
+      const all = await t.http
+        .get(`/api/users?search=${tag.toUpperCase()}`)
+        .set(asAdmin())
+        .expect(200);
+      expect(all.body.total).toBe(3);
+      // Oldest first; accounts made in the same instant are ordered by id.
+      expect(
+        (all.body.items as { id: string }[]).map((user) => user.id).sort(),
+      ).toEqual([byName.id, byEmail.id, byUsername.id].sort());
+      const second = await t.http
+        .get(`/api/users?search=${tag}&page=2&limit=2`)
+        .set(asAdmin())
+        .expect(200);
+      expect(second.body).toEqual({
+        items: [all.body.items[2]],
+        total: 3,
+        page: 2,
+        limit: 2,
+      });
+    });
+
+    it('matches % and _ in the search literally', async () => {
+      const wildcard = await t.http
+        .get(`/api/users?search=${encodeURIComponent('%')}`)
+        .set(asAdmin())
+        .expect(200);
+      expect(wildcard.body).toMatchObject({ items: [], total: 0 });
+      const underscore = await registerUser(t.http, {
+        username: `x_${Date.now().toString(36)}`,
+      });
+      const found = await t.http
+        .get(`/api/users?search=${encodeURIComponent(underscore.username)}`)
+        .set(asAdmin())
+        .expect(200);
+      expect(
+        (found.body.items as { id: string }[]).map((user) => user.id),
+      ).toEqual([underscore.id]);
+    });
+
+    it('answers 400 naming search when it is over 100 characters', async () => {
+      const response = await t.http
+        .get(`/api/users?search=${'a'.repeat(101)}`)
+        .set(asAdmin())
+        .expect(400);
+      expect(JSON.stringify(response.body.message)).toContain('search');
+    });
+
     it('defaults to page 1 of 20', async () => {
       const response = await t.http.get('/api/users').set(asAdmin());
       expect(response.status).toBe(200);

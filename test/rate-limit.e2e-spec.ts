@@ -250,6 +250,83 @@ describe('GET /api/data with RATE_LIMIT_DATA=3/minute', () => {
   });
 });
 
+describe('GET /api/data/allowance with RATE_LIMIT_DATA=3/minute', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await appWith({ RATE_LIMIT_DATA: '3/minute' });
+  });
+  afterAll(() => t.close());
+
+  it("tells the user what is left of theirs and each key's, without using any", async () => {
+    const user = await registerUser(t.http);
+    const key = await createDataKey(t, user);
+    const keyId = key.split('_')[1];
+    const fresh = await t.http
+      .get('/api/data/allowance')
+      .set(bearer(user.accessToken))
+      .expect(200);
+    expect(fresh.body).toEqual({
+      limit: 3,
+      window_seconds: 60,
+      remaining: 3,
+      resets_in_seconds: null,
+      api_keys: [
+        {
+          id: keyId,
+          name: expect.any(String),
+          prefix: `gkey_${keyId}`,
+          remaining: 3,
+          resets_in_seconds: null,
+        },
+      ],
+    });
+    // Reading it twice used nothing.
+    const again = await t.http
+      .get('/api/data/allowance')
+      .set(bearer(user.accessToken))
+      .expect(200);
+    expect(again.body.remaining).toBe(3);
+
+    await t.http.get('/api/data').set(apiKey(key)).expect(200);
+    await t.http.get('/api/data').set(apiKey(key)).expect(200);
+    await t.http.get('/api/data').set(bearer(user.accessToken)).expect(200);
+    const used = await t.http
+      .get('/api/data/allowance')
+      .set(basic(user.username, user.password))
+      .expect(200);
+    expect(used.body.remaining).toBe(2);
+    expect(used.body.resets_in_seconds).toBeGreaterThan(0);
+    expect(used.body.resets_in_seconds).toBeLessThanOrEqual(60);
+    expect(used.body.api_keys[0]).toMatchObject({ id: keyId, remaining: 1 });
+
+    // The allowance answered as it was: the next /api/data request agrees.
+    const next = await t.http.get('/api/data').set(apiKey(key)).expect(200);
+    expect(rateLimitHeaders(next).remaining).toBe(0);
+  });
+
+  it('gives an API key its own allowance only, and needs data:read', async () => {
+    const user = await registerUser(t.http);
+    const key = await createDataKey(t, user);
+    await t.http.get('/api/data').set(apiKey(key)).expect(200);
+    const own = await t.http
+      .get('/api/data/allowance')
+      .set(apiKey(key))
+      .expect(200);
+    expect(own.body).toMatchObject({ remaining: 2, api_keys: [] });
+
+    const profileOnly = await t.http
+      .post('/api/api-keys')
+      .set(bearer(user.accessToken))
+      .send({ name: 'profile only', scopes: ['profile:read'] })
+      .expect(201);
+    await t.http
+      .get('/api/data/allowance')
+      .set(apiKey(profileOnly.body.key))
+      .expect(403);
+    await t.http.get('/api/data/allowance').expect(401);
+  });
+});
+
 /** Class-level @Auth, one method adding its own @Auth: the guards run twice on it. */
 @Controller('reports')
 @Auth('jwt')

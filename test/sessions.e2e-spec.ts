@@ -10,7 +10,7 @@ import { Auth } from '../src/auth/decorators/auth.decorator';
 import { CurrentUser } from '../src/auth/decorators/current-user.decorator';
 import { Session } from '../src/sessions/session.entity';
 import { cryptoModule } from './support/spied-modules';
-import { createTestApp, type TestApp } from './support/app';
+import { createTestApp, restart, type TestApp } from './support/app';
 import {
   type RegisteredUser,
   registerUser,
@@ -226,7 +226,7 @@ describe('cookie sessions', () => {
       expect(profile.body.user.username).toBe(user.username);
     });
 
-    it('never shows the cookie value or the CSRF token again, and lists the session under another id', async () => {
+    it('never shows the cookie value again, nor the CSRF token outside GET /api/session, and lists the session under another id', async () => {
       const user = await registerUser(http);
       const session = await signIn(http, user.username, user.password);
 
@@ -483,6 +483,67 @@ describe('cookie sessions', () => {
           .expect(200);
         expect(response.body).toEqual({ username: user.username, scheme });
       }
+    });
+  });
+
+  describe('GET /api/session', () => {
+    it("gives the page that holds the cookie its user and the session's CSRF token again", async () => {
+      const user = await registerUser(http);
+      const session = await signIn(http, user.username, user.password);
+      const first = await http
+        .get('/api/session')
+        .set('Cookie', session.cookie)
+        .expect(200);
+      expect(first.body).toEqual({
+        user: expect.objectContaining({ id: user.id, username: user.username }),
+        csrf_token: session.csrf,
+      });
+      expect(first.headers['set-cookie']).toBeUndefined();
+      // Asking again (another reload) changes nothing.
+      const again = await http
+        .get('/api/session')
+        .set('Cookie', session.cookie)
+        .expect(200);
+      expect(again.body.csrf_token).toBe(session.csrf);
+      await http
+        .patch('/api/profile')
+        .set('Cookie', session.cookie)
+        .set('X-CSRF-Token', first.body.csrf_token)
+        .send({ first_name: 'Reloaded' })
+        .expect(200);
+    });
+
+    it('gives each session its own token', async () => {
+      const user = await registerUser(http);
+      const one = await signIn(http, user.username, user.password);
+      const two = await signIn(http, user.username, user.password);
+      const response = await http
+        .get('/api/session')
+        .set('Cookie', two.cookie)
+        .expect(200);
+      expect(response.body.csrf_token).toBe(two.csrf);
+      expect(response.body.csrf_token).not.toBe(one.csrf);
+    });
+
+    it('answers 401 without a live session, even with a bearer token', async () => {
+      const user = await registerUser(http);
+      const session = await signIn(http, user.username, user.password);
+      await http
+        .delete('/api/session')
+        .set('Cookie', session.cookie)
+        .set('X-CSRF-Token', session.csrf)
+        .expect(204);
+      const dead = await http
+        .get('/api/session')
+        .set('Cookie', session.cookie)
+        .expect(401);
+      expect(dead.body.csrf_token).toBeUndefined();
+      const viaToken = await http
+        .get('/api/session')
+        .set(bearer(user.accessToken))
+        .expect(401);
+      expect(viaToken.body.csrf_token).toBeUndefined();
+      await http.get('/api/session').expect(401);
     });
   });
 
@@ -926,4 +987,51 @@ describe('SESSION_MAX_AGE', () => {
       .expect(200);
     expect(list.body).toEqual([]);
   }, 15_000);
+});
+
+describe('GET /api/session for a session whose CSRF token was random', () => {
+  it('switches it to the token derived from the cookie; the random one stops working', async () => {
+    let t = await createTestApp();
+    try {
+      const user = await registerUser(t.http);
+      const session = await signIn(t.http, user.username, user.password);
+      // Sessions signed in before the token was derived kept a random one's hash.
+      const legacy = 'a-random-token-from-an-older-version';
+      await t.app
+        .get(DataSource)
+        .getRepository(Session)
+        .update(
+          { userId: user.id },
+          { csrfHash: createHash('sha256').update(legacy).digest('hex') },
+        );
+      t = await restart(t);
+      await t.http
+        .patch('/api/profile')
+        .set('Cookie', session.cookie)
+        .set('X-CSRF-Token', legacy)
+        .send({ first_name: 'Before' })
+        .expect(200);
+
+      const response = await t.http
+        .get('/api/session')
+        .set('Cookie', session.cookie)
+        .expect(200);
+      expect(response.body.csrf_token).toBe(session.csrf);
+      await t.http
+        .patch('/api/profile')
+        .set('Cookie', session.cookie)
+        .set('X-CSRF-Token', legacy)
+        .send({ first_name: 'Refused' })
+        .expect(403);
+      const changed = await t.http
+        .patch('/api/profile')
+        .set('Cookie', session.cookie)
+        .set('X-CSRF-Token', response.body.csrf_token)
+        .send({ first_name: 'After' })
+        .expect(200);
+      expect(changed.body.user.first_name).toBe('After');
+    } finally {
+      await t.close();
+    }
+  });
 });

@@ -4,7 +4,14 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { Scopes } from '../auth/decorators/scopes.decorator';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import { toApiKeyResponse } from '../api-keys/dto/api-key.response';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
+import { RateLimitStorage } from '../rate-limit/rate-limit.storage';
+import {
+  allowanceFields,
+  DataAllowanceResponse,
+} from './dto/data-allowance.response';
 
 class DataResponse {
   @ApiProperty({ example: 'Hello alice!' }) message!: string;
@@ -19,6 +26,11 @@ class DataResponse {
 @ApiTags('examples')
 @Controller('data')
 export class DataController {
+  constructor(
+    private readonly limits: RateLimitStorage,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
   @Get()
   @Auth('api-key', 'basic', 'jwt', 'session')
   @Scopes('data:read')
@@ -26,5 +38,40 @@ export class DataController {
   @ApiOkResponse({ type: DataResponse })
   read(@CurrentUser() user: AuthenticatedUser): DataResponse {
     return { message: `Hello ${user.username}!`, data: [1, 2, 3] };
+  }
+
+  /** Counts against the default limit, not the data one: reading the allowance is free. */
+  @Get('allowance')
+  @Auth('session', 'jwt', 'basic', 'api-key')
+  @Scopes('data:read')
+  @ApiOkResponse({
+    type: DataAllowanceResponse,
+    description:
+      'What is left of RATE_LIMIT_DATA, read without using any of it',
+  })
+  async allowance(
+    @CurrentUser() user: AuthenticatedUser,
+  ): Promise<DataAllowanceResponse> {
+    const viaKey = user.scheme === 'api-key' && user.credentialId !== null;
+    const own = await this.limits.allowance(
+      'data',
+      viaKey ? `key:${user.credentialId}` : `user:${user.id}`,
+    );
+    const keys = viaKey ? [] : await this.apiKeys.list(user.id);
+    return {
+      limit: own.limit,
+      window_seconds: own.windowSeconds,
+      ...allowanceFields(own),
+      api_keys: await Promise.all(
+        keys.map(async (key) => ({
+          id: key.id,
+          name: key.name,
+          prefix: toApiKeyResponse(key).prefix,
+          ...allowanceFields(
+            await this.limits.allowance('data', `key:${key.id}`),
+          ),
+        })),
+      ),
+    };
   }
 }

@@ -8,6 +8,7 @@ import {
 import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
 import { RouteMetadata } from '../common/routing/route-metadata';
 import { RateLimitMetadata } from './rate-limit.decorator';
+import { rateLimitKey } from './rate-limit.storage';
 
 /** What the guard reads of a request; `user` is set by AuthenticationGuard, which runs first. */
 interface TrackedRequest {
@@ -50,7 +51,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     tracker: string,
     limitName: string,
   ): string {
-    return `${limitName}:${tracker}`;
+    return rateLimitKey(limitName, tracker);
   }
 
   protected override async handleRequest(

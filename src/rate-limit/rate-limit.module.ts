@@ -43,6 +43,11 @@ function throttlerOptions(config: AppConfig): ThrottlerModuleOptions {
     },
     LoginLockoutService,
   ],
-  exports: [getStorageToken(), getOptionsToken(), LoginLockoutService],
+  exports: [
+    getStorageToken(),
+    getOptionsToken(),
+    RateLimitStorage,
+    LoginLockoutService,
+  ],
 })
 export class RateLimitModule {}

@@ -28,6 +28,20 @@ end
 return {hits, ttl}
 `);
 
+/** Reads a window without counting: its hits and milliseconds left (-2: no window). */
+const PEEK = new RedisScript(`
+return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1])}
+`);
+
+/** What is left of one limit's window for one identity. */
+export interface Allowance {
+  limit: number;
+  windowSeconds: number;
+  remaining: number;
+  /** Seconds until the window ends; null when no window runs (the next request starts one). */
+  resetsInSeconds: number | null;
+}
+
 /**
  * The throttler's counters: fixed windows that start at an identity's first request and last
  * the limit's period. In Redis (`<REDIS_KEY_PREFIX>rl:<limit>:<identity>`) while it is up, so a
@@ -85,6 +99,42 @@ export class RateLimitStorage
     };
   }
 
+  /**
+   * `limit`'s allowance left to `tracker` (`user:<id>`, `key:<id>`), read without counting a
+   * request: what the console shows of the day's /api/data allowance.
+   */
+  async allowance(
+    name: 'default' | 'data',
+    tracker: string,
+  ): Promise<Allowance> {
+    const { limit, ttlSeconds } =
+      name === 'data'
+        ? this.config.rateLimitData
+        : this.config.rateLimitDefault;
+    const key = rateLimitKey(name, tracker);
+    const [hits, ttlMs] = await this.store.run(
+      async (client) =>
+        parseCounter(
+          await PEEK.run(
+            client,
+            [`${this.config.redisKeyPrefix}rl:${key}`],
+            [],
+          ),
+        ),
+      () => {
+        const ttl = this.memory.ttl(key);
+        return [ttl < 0 ? 0 : (this.memory.get(key) ?? 0), ttl];
+      },
+    );
+    const running = ttlMs >= 0 && hits > 0;
+    return {
+      limit,
+      windowSeconds: ttlSeconds,
+      remaining: running ? Math.max(0, limit - hits) : limit,
+      resetsInSeconds: running ? Math.max(1, Math.ceil(ttlMs / 1000)) : null,
+    };
+  }
+
   private incrementInMemory(key: string, ttl: number): [number, number] {
     const hits = this.memory.incr(key);
     let ttlMs = this.memory.ttl(key);
@@ -94,6 +144,11 @@ export class RateLimitStorage
     }
     return [hits, ttlMs];
   }
+}
+
+/** The counter of one limit for one identity: the guard counts under it, `allowance` reads it. */
+export function rateLimitKey(limitName: string, tracker: string): string {
+  return `${limitName}:${tracker}`;
 }
 
 function parseCounter(reply: unknown): [number, number] {

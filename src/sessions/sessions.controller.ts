@@ -97,6 +97,31 @@ export class SessionsController {
     return { user: toUserResponse(user), csrf_token: session.csrfToken };
   }
 
+  @Get('session')
+  @Auth('session')
+  @ApiOkResponse({
+    type: SessionCreatedResponse,
+    description:
+      "The signed-in user and this session's CSRF token: a page that lost the token (a reload) asks for it again",
+  })
+  async current(
+    @CurrentUser() user: AuthenticatedUser,
+    @Req() request: FastifyRequest,
+  ): Promise<SessionCreatedResponse> {
+    const token = request.cookies[SESSION_COOKIE] ?? '';
+    const session = await this.sessions.verify(token);
+    if (!session || session.id !== user.credentialId) {
+      // Revoked between the guard and here.
+      throw new UnauthorizedWithChallengeException('Session expired', [
+        challengeFor('session', false),
+      ]);
+    }
+    return {
+      user: toUserResponse(await this.users.getById(user.id)),
+      csrf_token: await this.sessions.csrfTokenOf(session, token),
+    };
+  }
+
   @Delete('session')
   @Auth('session')
   @HttpCode(204)

@@ -1,4 +1,9 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import {
+  createHmac,
+  randomBytes,
+  randomUUID,
+  timingSafeEqual,
+} from 'node:crypto';
 import {
   Injectable,
   Logger,
@@ -46,6 +51,17 @@ const SESSION_CACHE_SIZE = 50_000;
 /** `last_seen_at` is written at most this often per session. */
 const LAST_SEEN_WRITE_MS = 60_000;
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/**
+ * A session's CSRF token, keyed by its cookie's token: the server can give it again to the page
+ * that holds the cookie (after a reload) without storing it readably, and it reveals nothing
+ * about the cookie.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHmac('sha256', sessionToken)
+    .update('gatehouse csrf')
+    .digest('base64url');
+}
 
 /** Owns the sessions table: creating, checking, listing and revoking browser sessions. */
 @Injectable()
@@ -95,7 +111,7 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
   ): Promise<{ id: string; token: string; csrfToken: string }> {
     const id = randomUUID();
     const token = randomBytes(32).toString('base64url');
-    const csrfToken = randomBytes(32).toString('base64url');
+    const csrfToken = csrfTokenFor(token);
     const issuedAt = credentialIssuedAt(tokensValidAfter);
     await this.sessions.insert({
       id,
@@ -109,6 +125,24 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       userAgent: client.userAgent?.slice(0, 512) ?? null,
     });
     return { id, token, csrfToken };
+  }
+
+  /**
+   * The CSRF token of the live session `token` names, for a page that lost it. Sessions made
+   * before the token was derived from the cookie had a random one: those switch to the derived
+   * one now (the old one stops working).
+   */
+  async csrfTokenOf(session: ActiveSession, token: string): Promise<string> {
+    const csrfToken = csrfTokenFor(token);
+    if (!this.csrfMatches(session, csrfToken)) {
+      await this.sessions.update(
+        { id: session.id },
+        { csrfHash: sha256Hex(csrfToken) },
+      );
+      this.forget((cached) => cached.id === session.id);
+      await this.redis.invalidate('session', session.id);
+    }
+    return csrfToken;
   }
 
   /** The live session the cookie names, or null (unknown, revoked, idle too long or too old). */

@@ -35,7 +35,11 @@ export class UsersController {
   @Get()
   @ApiOkResponse({ type: UserPage })
   async list(@Query() query: ListUsersDto): Promise<UserPage> {
-    const { items, total } = await this.users.list(query.page, query.limit);
+    const { items, total } = await this.users.list(
+      query.page,
+      query.limit,
+      query.search,
+    );
     return {
       items: items.map(toUserResponse),
       total,

@@ -8,7 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { Brackets, type Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { uniqueViolationColumn } from '../database/unique-violation';
 import { LoginLockoutService } from '../rate-limit/login-lockout.service';
@@ -390,15 +390,33 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     await this.forget(id);
   }
 
+  /** A page of users, oldest first; `search` keeps those whose names or email contain it. */
   async list(
     page: number,
     limit: number,
+    search?: string,
   ): Promise<{ items: User[]; total: number }> {
-    const [items, total] = await this.users.findAndCount({
-      order: { createdAt: 'ASC', id: 'ASC' },
-      skip: (page - 1) * limit,
-      take: limit,
-    });
+    const query = this.users
+      .createQueryBuilder('u')
+      .orderBy('u.createdAt', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .skip((page - 1) * limit)
+      .take(limit);
+    const text = search?.trim().toLowerCase();
+    if (text) {
+      // The text is matched literally: % and _ in it are not wildcards.
+      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      query.where(
+        new Brackets((where) => {
+          for (const column of ['username', 'email', 'firstName', 'lastName']) {
+            where.orWhere(`LOWER(u.${column}) LIKE :pattern ESCAPE '\\'`, {
+              pattern,
+            });
+          }
+        }),
+      );
+    }
+    const [items, total] = await query.getManyAndCount();
     return { items, total };
   }
 

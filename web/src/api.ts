@@ -1,0 +1,219 @@
+// The console's one door to the server: the public REST API, with the `sid` cookie (sent by the
+// browser, never readable here) and the session's CSRF token, kept in this object's memory only.
+
+/** The API's error shape: `{statusCode, error, message}`; validation gives several messages. */
+export interface ApiErrorBody {
+  statusCode: number;
+  error: string;
+  message: string | string[];
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: ApiErrorBody | null,
+    /** Seconds to wait, from `Retry-After` (429, a locked-out sign-in). */
+    readonly retryAfterSeconds: number | null,
+  ) {
+    super(messagesOf(body).join(' ') || `The server answered ${status}.`);
+    this.name = 'ApiError';
+  }
+
+  get messages(): string[] {
+    const messages = messagesOf(this.body);
+    return messages.length > 0 ? messages : [this.message];
+  }
+}
+
+function messagesOf(body: ApiErrorBody | null): string[] {
+  if (!body) {
+    return [];
+  }
+  return Array.isArray(body.message) ? body.message : [body.message];
+}
+
+/** `Retry-After` as seconds from now: delta-seconds or an HTTP date (RFC 9110). */
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | null {
+  if (!value) {
+    return null;
+  }
+  if (/^\d+$/.test(value.trim())) {
+    return Number(value.trim());
+  }
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, Math.ceil((at - now) / 1000));
+}
+
+export interface SessionAnswer {
+  user: User;
+  csrf_token: string;
+}
+
+export interface User {
+  id: string;
+  username: string;
+  email: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  roles: string[];
+  disabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export interface RequestOptions {
+  /**
+   * A 401 here is an answer, not a lost session (a wrong password at sign-in): do not send
+   * the person back to the sign-in page.
+   */
+  expectUnauthorized?: boolean;
+  headers?: Record<string, string>;
+}
+
+const CSRF_REFUSAL = 'X-CSRF-Token';
+
+export class Api {
+  private csrfToken: string | null = null;
+  /** Called on any 401: the session ended (signed out elsewhere, disabled, expired). */
+  onUnauthorized: () => void = () => undefined;
+
+  constructor(
+    private readonly fetcher: typeof fetch = (input, init) =>
+      globalThis.fetch(input, init),
+  ) {}
+
+  setCsrfToken(token: string | null): void {
+    this.csrfToken = token;
+  }
+
+  get<T>(path: string, options?: RequestOptions): Promise<T> {
+    return this.request<T>('GET', path, undefined, options);
+  }
+  post<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T> {
+    return this.request<T>('POST', path, body, options);
+  }
+  patch<T>(path: string, body: unknown, options?: RequestOptions): Promise<T> {
+    return this.request<T>('PATCH', path, body, options);
+  }
+  delete(path: string, options?: RequestOptions): Promise<void> {
+    return this.request<void>('DELETE', path, undefined, options);
+  }
+
+  /** Signs in with the cookie session; the answer's CSRF token is kept for later writes. */
+  async signIn(username: string, password: string): Promise<User> {
+    const answer = await this.post<SessionAnswer>(
+      '/api/session',
+      { username, password },
+      { expectUnauthorized: true },
+    );
+    this.csrfToken = answer.csrf_token;
+    return answer.user;
+  }
+
+  /** The signed-in user after a page load, and the CSRF token the load lost; null if none. */
+  async resume(): Promise<User | null> {
+    try {
+      const answer = await this.get<SessionAnswer>('/api/session', {
+        expectUnauthorized: true,
+      });
+      this.csrfToken = answer.csrf_token;
+      return answer.user;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  async request<T>(
+    method: Method,
+    path: string,
+    body?: unknown,
+    options: RequestOptions = {},
+    retried = false,
+  ): Promise<T> {
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      ...options.headers,
+    };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+    }
+    if (method !== 'GET' && this.csrfToken) {
+      headers['x-csrf-token'] = this.csrfToken;
+    }
+    const response = await this.fetcher(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'same-origin',
+    });
+    if (response.ok) {
+      if (response.status === 204) {
+        return undefined as T;
+      }
+      return (await response.json()) as T;
+    }
+    const error = new ApiError(
+      response.status,
+      await errorBody(response),
+      parseRetryAfter(response.headers.get('retry-after')),
+    );
+    if (error.status === 401 && !options.expectUnauthorized) {
+      this.csrfToken = null;
+      this.onUnauthorized();
+    }
+    // The token went missing (another tab, an old session): fetch it again, once.
+    if (
+      error.status === 403 &&
+      !retried &&
+      method !== 'GET' &&
+      error.message.includes(CSRF_REFUSAL) &&
+      (await this.resume()) !== null
+    ) {
+      return this.request<T>(method, path, body, options, true);
+    }
+    throw error;
+  }
+}
+
+async function errorBody(response: Response): Promise<ApiErrorBody | null> {
+  try {
+    const body = (await response.json()) as Partial<ApiErrorBody>;
+    return typeof body.statusCode === 'number' ? (body as ApiErrorBody) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The API's validation messages sorted by the field they name (class-validator starts each with
+ * the property), so the form can show them next to the field; the rest belong to the form.
+ */
+export function fieldErrors<F extends string>(
+  messages: readonly string[],
+  fields: readonly F[],
+): { byField: Partial<Record<F, string[]>>; other: string[] } {
+  const byField: Partial<Record<F, string[]>> = {};
+  const other: string[] = [];
+  for (const message of messages) {
+    const field = fields.find(
+      (name) => message === name || message.startsWith(`${name} `),
+    );
+    if (field) {
+      (byField[field] ??= []).push(message);
+    } else {
+      other.push(message);
+    }
+  }
+  return { byField, other };
+}
+
+/** The one client of this page. */
+export const api = new Api();

@@ -1,0 +1,236 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, type User } from './api';
+import { errorText, Link, PageTitle } from './components/ui';
+import {
+  AdminAuditPage,
+  AdminUsagePage,
+  AdminUserPage,
+  AdminUsersPage,
+} from './pages/admin';
+import { KeysPage } from './pages/keys';
+import { ProfilePage } from './pages/profile';
+import { SessionsPage } from './pages/sessions';
+import { SignInPage } from './pages/sign-in';
+import { SignUpPage } from './pages/sign-up';
+import { UsagePage } from './pages/usage';
+import { matchPath, navigate, safeNext, useLocation } from './router';
+
+const PUBLIC_PATHS = ['/sign-in', '/sign-up'];
+
+const NAV = [
+  { href: '/profile', label: 'Profile' },
+  { href: '/keys', label: 'API keys' },
+  { href: '/sessions', label: 'Sessions' },
+  { href: '/usage', label: 'Usage' },
+];
+const ADMIN_NAV = [
+  { href: '/admin/users', label: 'Users' },
+  { href: '/admin/audit', label: 'Audit log' },
+  { href: '/admin/usage', label: 'All usage' },
+];
+
+export function App() {
+  // undefined: still asking the server whether this browser is signed in.
+  const [user, setUser] = useState<User | null | undefined>(undefined);
+  const [startError, setStartError] = useState<unknown>(null);
+  const { path, query } = useLocation();
+
+  useEffect(() => {
+    api.resume().then(setUser, setStartError);
+  }, []);
+
+  // Any 401 means the session is over (signed out elsewhere, disabled, expired).
+  useEffect(() => {
+    api.onUnauthorized = () => {
+      setUser(null);
+      const here = window.location.pathname + window.location.search;
+      navigate(
+        PUBLIC_PATHS.includes(window.location.pathname)
+          ? here
+          : `/sign-in?next=${encodeURIComponent(here)}&ended=1`,
+        { replace: true },
+      );
+    };
+  }, []);
+
+  const signedIn = useCallback(
+    (next: User) => {
+      setUser(next);
+      navigate(safeNext(query.get('next')), { replace: true });
+    },
+    [query],
+  );
+
+  const signedOut = useCallback(() => {
+    api.setCsrfToken(null);
+    setUser(null);
+    navigate('/sign-in', { replace: true });
+  }, []);
+
+  const isPublic = PUBLIC_PATHS.includes(path);
+  useEffect(() => {
+    if (user === null && !isPublic) {
+      const next =
+        path === '/'
+          ? ''
+          : `?next=${encodeURIComponent(path + (query.size ? `?${query}` : ''))}`;
+      navigate(`/sign-in${next}`, { replace: true });
+    } else if (user && (isPublic || path === '/')) {
+      navigate('/profile', { replace: true });
+    }
+  }, [user, isPublic, path, query]);
+
+  if (startError) {
+    return (
+      <main id="main" className="narrow">
+        <PageTitle>Gatehouse</PageTitle>
+        <p className="notice error" role="alert">
+          {errorText(startError)}
+        </p>
+        <button type="button" onClick={() => window.location.reload()}>
+          Try again
+        </button>
+      </main>
+    );
+  }
+  if (user === undefined) {
+    return (
+      <main id="main" className="narrow">
+        <p role="status">Loading…</p>
+      </main>
+    );
+  }
+
+  const isAdmin = user?.roles.includes('admin') ?? false;
+  return (
+    <>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <Link href={user ? '/profile' : '/sign-in'} className="brand">
+          Gatehouse
+        </Link>
+        {user && (
+          <nav aria-label="Main">
+            <ul>
+              {[...NAV, ...(isAdmin ? ADMIN_NAV : [])].map((item) => (
+                <li key={item.href}>
+                  <Link
+                    href={item.href}
+                    aria-current={
+                      path === item.href || path.startsWith(`${item.href}/`)
+                        ? 'page'
+                        : undefined
+                    }
+                  >
+                    {item.label}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
+        {user && (
+          <div className="account">
+            <span className="muted">{user.username}</span>
+            <button
+              type="button"
+              onClick={() => {
+                api.delete('/api/session').then(signedOut, signedOut);
+              }}
+            >
+              Sign out
+            </button>
+          </div>
+        )}
+      </header>
+      <main id="main">
+        {user === null ? (
+          path === '/sign-up' ? (
+            <SignUpPage onSignedIn={signedIn} />
+          ) : (
+            <>
+              {query.get('ended') && (
+                <p className="notice" role="status">
+                  Your session has ended. Please sign in again.
+                </p>
+              )}
+              <SignInPage onSignedIn={signedIn} />
+            </>
+          )
+        ) : (
+          <SignedInPage
+            path={path}
+            query={query}
+            user={user}
+            setUser={setUser}
+            signedOut={signedOut}
+          />
+        )}
+      </main>
+    </>
+  );
+}
+
+function SignedInPage({
+  path,
+  query,
+  user,
+  setUser,
+  signedOut,
+}: {
+  path: string;
+  query: URLSearchParams;
+  user: User;
+  setUser: (user: User) => void;
+  signedOut: () => void;
+}) {
+  const isAdmin = user.roles.includes('admin');
+  if (path === '/profile' || path === '/' || PUBLIC_PATHS.includes(path)) {
+    return <ProfilePage user={user} onChanged={setUser} />;
+  }
+  if (path === '/keys') {
+    return <KeysPage />;
+  }
+  if (path === '/sessions') {
+    return <SessionsPage onSignedOut={signedOut} />;
+  }
+  if (path === '/usage') {
+    return <UsagePage />;
+  }
+  if (path.startsWith('/admin') && !isAdmin) {
+    return <NotAllowed />;
+  }
+  if (path === '/admin/users') {
+    return <AdminUsersPage key={query.toString()} query={query} />;
+  }
+  const userMatch = matchPath('/admin/users/:id', path);
+  if (userMatch) {
+    return <AdminUserPage key={userMatch.id} id={userMatch.id} me={user} />;
+  }
+  if (path === '/admin/audit') {
+    return <AdminAuditPage key={query.toString()} query={query} />;
+  }
+  if (path === '/admin/usage') {
+    return <AdminUsagePage query={query} />;
+  }
+  return (
+    <>
+      <PageTitle>Page not found</PageTitle>
+      <p>
+        There is no page at <code>{path}</code>.{' '}
+        <Link href="/profile">Go to your profile</Link>.
+      </p>
+    </>
+  );
+}
+
+function NotAllowed() {
+  return (
+    <>
+      <PageTitle>Not allowed</PageTitle>
+      <p>This page is for administrators.</p>
+    </>
+  );
+}
