@@ -8,6 +8,7 @@ import {
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config';
 import { AUTH_SCHEMES, OPENAPI_SECURITY_SCHEMES } from './auth/auth-schemes';
+import { useBodyParsers } from './common/http/body-parsers';
 import { enterRequestContext } from './common/http/request-context';
 import { requestIdFor } from './common/http/request-id';
 import { redactUrl } from './common/logging/redact';
@@ -50,6 +51,7 @@ export async function configureApp(
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify parses text/plain by default; the contract takes JSON and forms only (else 415).
   fastify.removeContentTypeParser('text/plain');
+  useBodyParsers(app, config.bodyLimitBytes);
   // Set by AuthenticationGuard. Declared up front so that every request object has one shape:
   // adding it only to authenticated ones made V8's caches in the shared code polymorphic.
   fastify.decorateRequest('user', null);

@@ -2,6 +2,7 @@ import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from './support/app';
 import { registerUser, uniqueUsername } from './support/factories';
 import { bearer } from './support/http';
+import { captureLogs, type CapturedLogs } from './support/logs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -20,6 +21,19 @@ function expectErrorBody(
   expect((response.body as { message: string }).message).not.toBe('');
   expect(response.text).not.toMatch(/\bat \S+ \(|node_modules|stack/i);
 }
+
+/** Exactly one request-log line for the request, with this status, and no error logged. */
+async function expectOneLogLine(
+  logs: CapturedLogs,
+  requestId: string,
+  expected: Record<string, unknown>,
+): Promise<void> {
+  const lines = await logs.requestLines(requestId);
+  expect(lines).toEqual([expect.objectContaining(expected)]);
+  expect(logs.at('error')).toEqual([]);
+}
+
+const nestedArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 
 interface OpenApiOperation {
   security?: Record<string, string[]>[];
@@ -140,6 +154,72 @@ describe('HTTP behaviour shared by every route', () => {
           .expect(400);
         expectErrorBody(response, 400, 'Bad Request');
       });
+    });
+  });
+
+  describe('bodies nested too deeply', () => {
+    let logs: CapturedLogs;
+    beforeEach(() => {
+      logs = captureLogs();
+    });
+    afterEach(() => logs.restore());
+
+    it.each(['/api/login', '/api/register', '/api/session', '/api/refresh'])(
+      'refuses JSON nested 2,000 levels deep (4 kB) on %s with a 400 naming the limit, logging no error',
+      async (path) => {
+        const response = await t.http
+          .post(path)
+          .set('Content-Type', 'application/json')
+          .send(`{"username":${nestedArrays(2000)},"password":"pass word 1"}`)
+          .expect(400);
+        expectErrorBody(response, 400, 'Bad Request');
+        expect(response.body.message).toBe(
+          'Request body nests objects or arrays more than 32 levels deep',
+        );
+        await expectOneLogLine(logs, response.headers['x-request-id'], {
+          path,
+          status: 400,
+        });
+      },
+    );
+
+    it('refuses objects nested one level past the limit and creates no account', async () => {
+      const username = uniqueUsername();
+      const deep = '{"a":'.repeat(32) + '1' + '}'.repeat(32);
+      const response = await t.http
+        .post('/api/register')
+        .set('Content-Type', 'application/json')
+        .send(`{"username":"${username}","password":"pass word 1","x":${deep}}`)
+        .expect(400);
+      expect(response.body.message).toMatch(/more than 32 levels deep/);
+      await t.http
+        .post('/api/login')
+        .send({ username, password: 'pass word 1' })
+        .expect(401);
+    });
+
+    it('lets a body nested exactly 32 levels through to validation, which names the field', async () => {
+      // The outer object is level 1, the username's 31 arrays levels 2 to 32.
+      const response = await t.http
+        .post('/api/login')
+        .set('Content-Type', 'application/json')
+        .send(`{"username":${nestedArrays(31)},"password":"pass word 1"}`)
+        .expect(400);
+      expectErrorBody(response, 400, 'Bad Request');
+      expect(response.body.message).toContain('username must be a string');
+      expect(logs.at('error')).toEqual([]);
+    });
+
+    it('parses a form body flat: 2,000 bracket levels are one unknown key, not a nesting', async () => {
+      const key = `x${'[y]'.repeat(2000)}`;
+      const response = await t.http
+        .post('/api/login')
+        .type('form')
+        .send(`username=alice&password=pass+word+1&${key}=1`)
+        .expect(400);
+      expectErrorBody(response, 400, 'Bad Request');
+      expect(response.body.message).toBe(`property ${key} should not exist`);
+      expect(logs.at('error')).toEqual([]);
     });
   });
 
