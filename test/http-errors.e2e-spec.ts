@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createTestApp, type TestApp } from './support/app';
 import { registerUser, uniqueUsername } from './support/factories';
@@ -22,6 +24,18 @@ function expectErrorBody(
   expect(response.text).not.toMatch(/\bat \S+ \(|node_modules|stack/i);
 }
 
+/** The headers every answer carries, whatever produced it: helmet's and the request id. */
+function expectCommonHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): void {
+  expect(headers['x-request-id']).toMatch(UUID);
+  expect(headers['content-security-policy']).toMatch(/default-src 'self'/);
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  expect(headers['x-frame-options']).toMatch(/^(DENY|SAMEORIGIN)$/);
+  expect(headers['strict-transport-security']).toMatch(/max-age=/);
+  expect(headers).not.toHaveProperty('x-powered-by');
+}
+
 /** Exactly one request-log line for the request, with this status, and no error logged. */
 async function expectOneLogLine(
   logs: CapturedLogs,
@@ -34,6 +48,52 @@ async function expectOneLogLine(
 }
 
 const nestedArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
+type supertestRequest = ReturnType<TestApp['http']['get']>;
+
+interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Writes `payload` to a fresh connection and reads whatever comes back until it closes. */
+function rawExchange(
+  port: number,
+  payload: string,
+  options: { closeAfterMs?: number } = {},
+): Promise<RawAnswer | null> {
+  return new Promise((resolve) => {
+    const socket: Socket = connect(port, '127.0.0.1');
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      if (received === '') {
+        resolve(null);
+        return;
+      }
+      const [head, ...rest] = received.split('\r\n\r\n');
+      const [statusLine, ...headerLines] = head.split('\r\n');
+      const headers: Record<string, string> = {};
+      for (const line of headerLines) {
+        const colon = line.indexOf(':');
+        headers[line.slice(0, colon).toLowerCase()] = line
+          .slice(colon + 1)
+          .trim();
+      }
+      resolve({
+        status: Number(statusLine.split(' ')[1]),
+        headers,
+        body: rest.join('\r\n\r\n'),
+      });
+    });
+    socket.write(payload);
+    if (options.closeAfterMs !== undefined) {
+      setTimeout(() => socket.destroy(), options.closeAfterMs);
+    }
+  });
+}
 
 interface OpenApiOperation {
   security?: Record<string, string[]>[];
@@ -220,6 +280,351 @@ describe('HTTP behaviour shared by every route', () => {
       expectErrorBody(response, 400, 'Bad Request');
       expect(response.body.message).toBe(`property ${key} should not exist`);
       expect(logs.at('error')).toEqual([]);
+    });
+  });
+
+  describe('answers Fastify gives before Nest sees the request', () => {
+    let logs: CapturedLogs;
+    beforeEach(() => {
+      logs = captureLogs();
+    });
+    afterEach(() => logs.restore());
+
+    it.each<[string, string, string, number, string, RegExp]>([
+      [
+        'a bad percent escape',
+        'GET',
+        '/api/users/%',
+        400,
+        'Bad Request',
+        /^The request path is not valid percent-encoding/,
+      ],
+      [
+        'a truncated escape before a query',
+        'DELETE',
+        '/api/sessions/%E0%A4%A?page=1',
+        400,
+        'Bad Request',
+        /^The request path is not valid percent-encoding/,
+      ],
+      [
+        'a path parameter over 100 characters',
+        'GET',
+        `/api/users/${'a'.repeat(101)}`,
+        414,
+        'URI Too Long',
+        /^A path parameter is longer than 100 characters$/,
+      ],
+    ])(
+      'answers %s in the one shape, with the same headers and a log line',
+      async (_, method, path, status, error, message) => {
+        const response =
+          await t.http[method.toLowerCase() as 'get' | 'delete'](path).expect(
+            status,
+          );
+        expectErrorBody(response, status, error);
+        expect(response.body.message).toMatch(message);
+        expect(response.text).not.toMatch(/FST_|code/);
+        expect(response.text).not.toContain(path.split('?')[0]);
+        expectCommonHeaders(response.headers);
+        await expectOneLogLine(logs, response.headers['x-request-id'], {
+          method,
+          path,
+          route: null,
+          status,
+        });
+      },
+    );
+
+    it('keeps the client’s request id and redacts an api_key in the logged path', async () => {
+      const response = await t.http
+        .get('/api/users/%?api_key=gkey_secret_value')
+        .set('X-Request-Id', 'bad-url-1')
+        .expect(400);
+      expect(response.headers['x-request-id']).toBe('bad-url-1');
+      await expectOneLogLine(logs, 'bad-url-1', {
+        path: '/api/users/%?api_key=[REDACTED]',
+        status: 400,
+      });
+    });
+
+    it('answers HEAD with a bad escape with the status and headers, and no body', async () => {
+      const response = await t.http.head('/api/users/%').expect(400);
+      expect(response.text ?? '').toBe('');
+      expectCommonHeaders(response.headers);
+    });
+  });
+
+  describe('answers produced outside any handler', () => {
+    let logs: CapturedLogs;
+    beforeEach(() => {
+      logs = captureLogs();
+    });
+    afterEach(() => logs.restore());
+
+    it.each<[string, () => supertestRequest, number, string, RegExp]>([
+      [
+        'an unknown route',
+        () => t.http.get('/api/no-such-route'),
+        404,
+        'Not Found',
+        /^Cannot GET \/api\/no-such-route$/,
+      ],
+      [
+        'a known path with a method it does not serve',
+        () => t.http.put('/api/login'),
+        404,
+        'Not Found',
+        /^Cannot PUT \/api\/login$/,
+      ],
+      [
+        'OPTIONS (no CORS origins configured)',
+        () => t.http.options('/api/login'),
+        404,
+        'Not Found',
+        /^Cannot OPTIONS \/api\/login$/,
+      ],
+      [
+        'a body of an unsupported type',
+        () =>
+          t.http
+            .post('/api/login')
+            .set('Content-Type', 'application/xml')
+            .send('<a/>'),
+        415,
+        'Unsupported Media Type',
+        /^Content-Type must be application\/json or application\/x-www-form-urlencoded$/,
+      ],
+      [
+        'an empty body sent as JSON',
+        () =>
+          t.http
+            .post('/api/login')
+            .set('Content-Type', 'application/json')
+            .send(''),
+        400,
+        'Bad Request',
+        /^Body cannot be empty when content-type is set to 'application\/json'$/,
+      ],
+      [
+        'malformed JSON',
+        () =>
+          t.http
+            .post('/api/register')
+            .set('Content-Type', 'application/json')
+            .send('{"username": '),
+        400,
+        'Bad Request',
+        /^Body is not valid JSON/,
+      ],
+      [
+        'JSON sent as a form (curl -d without a Content-Type)',
+        () =>
+          t.http
+            .post('/api/session')
+            .type('form')
+            .send('{"username":"alice","password":"pass word 1"}'),
+        400,
+        'Bad Request',
+        /^The body is JSON but Content-Type says it is a form: send Content-Type: application\/json$/,
+      ],
+      [
+        'a body over the limit',
+        () =>
+          t.http
+            .post('/api/login')
+            .set('Content-Type', 'application/json')
+            .send(`"${'x'.repeat(200 * 1024)}"`),
+        413,
+        'Payload Too Large',
+        /^Request body is too large$/,
+      ],
+    ])(
+      'answers %s in the one shape, with the same headers and one log line',
+      async (_, send, status, error, message) => {
+        const response = await send().expect(status);
+        expectErrorBody(response, status, error);
+        expect(response.body.message).toMatch(message);
+        expectCommonHeaders(response.headers);
+        await expectOneLogLine(logs, response.headers['x-request-id'], {
+          status,
+        });
+      },
+    );
+
+    it('answers HEAD like GET, without the body: on a route and on an unknown path', async () => {
+      const ok = await t.http.head('/api/health').expect(200);
+      expect(ok.text ?? '').toBe('');
+      expectCommonHeaders(ok.headers);
+      const missing = await t.http.head('/api/no-such-route').expect(404);
+      expect(missing.text ?? '').toBe('');
+      expectCommonHeaders(missing.headers);
+      await expectOneLogLine(logs, missing.headers['x-request-id'], {
+        method: 'HEAD',
+        status: 404,
+      });
+    });
+
+    it('answers JSON whatever the Accept header asks for, rather than 406', async () => {
+      const response = await t.http
+        .get('/api/health')
+        .set('Accept', 'text/html')
+        .expect(200);
+      expect(response.headers['content-type']).toMatch(/^application\/json/);
+      expect(response.body.status).toBe('ok');
+    });
+  });
+
+  describe('connections that never make a request', () => {
+    let own: TestApp;
+    let port: number;
+    let logs: CapturedLogs;
+    beforeAll(async () => {
+      own = await createTestApp();
+      await own.app.listen(0, '127.0.0.1');
+      port = (own.app.getHttpServer().address() as AddressInfo).port;
+    });
+    afterAll(() => own.close());
+    beforeEach(() => {
+      logs = captureLogs();
+    });
+    afterEach(() => logs.restore());
+
+    it.each<[string, string, number, string, string]>([
+      [
+        'a request that is not HTTP',
+        'HELLO THERE\r\n\r\n',
+        400,
+        'Bad Request',
+        'The request is not valid HTTP/1.1',
+      ],
+      [
+        'headers over 16 KB',
+        `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`,
+        431,
+        'Request Header Fields Too Large',
+        'The request headers are larger than 16384 bytes',
+      ],
+      [
+        'a Content-Length that is not a number',
+        'POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ten\r\n\r\n{}',
+        400,
+        'Bad Request',
+        'Content-Length must be a single number of bytes',
+      ],
+    ])(
+      'answers %s in the one shape, with the same headers and a log line',
+      async (_, payload, status, error, message) => {
+        const answer = await rawExchange(port, payload);
+        expect(answer).not.toBeNull();
+        expect(answer!.status).toBe(status);
+        expect(answer!.headers['content-type']).toMatch(/^application\/json/);
+        expect(JSON.parse(answer!.body)).toEqual({
+          statusCode: status,
+          error,
+          message,
+        });
+        expectCommonHeaders(answer!.headers);
+        expect(answer!.headers.connection).toBe('close');
+        await expectOneLogLine(logs, answer!.headers['x-request-id'], {
+          method: null,
+          path: null,
+          status,
+        });
+      },
+    );
+
+    it('answers 408 in the one shape when the headers do not arrive in time', async () => {
+      const server = own.app.getHttpServer();
+      const accepted = new Promise<Socket>((resolve) =>
+        server.once('connection', resolve),
+      );
+      const answer = rawExchange(
+        port,
+        'GET /api/health HTTP/1.1\r\nHost: x\r\n',
+      );
+      // What Node does once headersTimeout (or requestTimeout) runs out.
+      server.emit(
+        'clientError',
+        Object.assign(new Error('Request timeout'), {
+          code: 'ERR_HTTP_REQUEST_TIMEOUT',
+        }),
+        await accepted,
+      );
+      const timedOut = await answer;
+      expect(timedOut!.status).toBe(408);
+      expect(JSON.parse(timedOut!.body)).toEqual({
+        statusCode: 408,
+        error: 'Request Timeout',
+        message: 'The request was not received in time',
+      });
+      expectCommonHeaders(timedOut!.headers);
+      await expectOneLogLine(logs, timedOut!.headers['x-request-id'], {
+        status: 408,
+      });
+    });
+
+    it.each<[string, string]>([
+      [
+        'a client that leaves mid-body',
+        'POST /api/login HTTP/1.1\r\nHost: x\r\nX-Request-Id: left-mid-body\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"username":',
+      ],
+      [
+        'a chunked body that is not valid HTTP',
+        'POST /api/register HTTP/1.1\r\nHost: x\r\nX-Request-Id: bad-chunk\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      ],
+    ])(
+      'logs %s once, as aborted, with no error and no stack',
+      async (_, payload) => {
+        const requestId = /X-Request-Id: (\S+)/.exec(payload)![1];
+        await rawExchange(port, payload, { closeAfterMs: 100 });
+        await expectOneLogLine(logs, requestId, {
+          method: 'POST',
+          status: null,
+          aborted: true,
+        });
+        expect(logs.at('warn')).toEqual([]);
+      },
+    );
+  });
+
+  describe('while the server shuts down', () => {
+    it('answers a request that arrives during the drain with a 503 in the one shape', async () => {
+      const own = await createTestApp();
+      const logs = captureLogs();
+      let closing: Promise<void> | undefined;
+      try {
+        await own.app.listen(0, '127.0.0.1');
+        const port = (own.app.getHttpServer().address() as AddressInfo).port;
+        // Headers begun before the shutdown keep the connection open; they end after it began.
+        const socket = connect(port, '127.0.0.1');
+        let received = '';
+        socket.on('data', (chunk) => (received += chunk.toString()));
+        const closed = new Promise((resolve) => socket.on('close', resolve));
+        socket.write('GET /api/health HTTP/1.1\r\nHost: x\r\n');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        closing = own.close();
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        socket.write('X-Request-Id: during-drain\r\n\r\n');
+        await closed;
+        await closing;
+
+        const [head, body] = received.split('\r\n\r\n');
+        expect(head).toMatch(/^HTTP\/1\.1 503 /);
+        expect(head).toMatch(/^connection: close$/im);
+        expect(head).toMatch(/^x-request-id: during-drain$/im);
+        expect(head).toMatch(/^x-content-type-options: nosniff$/im);
+        expect(head).toMatch(/^content-security-policy: default-src 'self'/im);
+        expect(JSON.parse(body)).toEqual({
+          statusCode: 503,
+          error: 'Service Unavailable',
+          message: 'The server is shutting down: send the request again',
+        });
+        await expectOneLogLine(logs, 'during-drain', { status: 503 });
+      } finally {
+        logs.restore();
+        await (closing ?? own.close());
+      }
     });
   });
 
