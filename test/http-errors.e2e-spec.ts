@@ -628,6 +628,77 @@ describe('HTTP behaviour shared by every route', () => {
     });
   });
 
+  describe('the same mistake gets the same message on login, session and register', () => {
+    const ROUTES = ['/api/login', '/api/session', '/api/register'];
+    const REQUIRED = (field: string) =>
+      `${field} is required: send it as a string in a JSON or form body`;
+
+    it.each<[string, Record<string, unknown> | undefined, string]>([
+      ['a missing password', { username: 'alice' }, REQUIRED('password')],
+      [
+        'a null password',
+        { username: 'alice', password: null },
+        REQUIRED('password'),
+      ],
+      ['a missing username', { password: 'pass word 1' }, REQUIRED('username')],
+      [
+        'an empty object',
+        {},
+        `${REQUIRED('username')}; ${REQUIRED('password')}`,
+      ],
+      [
+        'no body at all',
+        undefined,
+        `${REQUIRED('username')}; ${REQUIRED('password')}`,
+      ],
+      [
+        'a numeric password',
+        { username: 'alice', password: 12345678 },
+        'password must be a string',
+      ],
+    ])('%s', async (_, body, message) => {
+      for (const path of ROUTES) {
+        const request = t.http.post(path);
+        const response = await (body === undefined
+          ? request
+          : request.send(body));
+        expect({ path, status: response.status, body: response.body }).toEqual({
+          path,
+          status: 400,
+          body: { statusCode: 400, error: 'Bad Request', message },
+        });
+      }
+    });
+
+    it('a form body missing the password', async () => {
+      for (const path of ROUTES) {
+        const response = await t.http
+          .post(path)
+          .type('form')
+          .send('username=alice');
+        expect([path, response.status, response.body.message]).toEqual([
+          path,
+          400,
+          REQUIRED('password'),
+        ]);
+      }
+    });
+
+    it('a body that is not JSON nor a form', async () => {
+      for (const path of ROUTES) {
+        const response = await t.http
+          .post(path)
+          .set('Content-Type', 'text/plain')
+          .send('alice:pass word 1');
+        expect([path, response.status, response.body.message]).toEqual([
+          path,
+          415,
+          'Content-Type must be application/json or application/x-www-form-urlencoded',
+        ]);
+      }
+    });
+  });
+
   describe('X-Request-Id', () => {
     it('is on every response: 200, 400, 401, 404 and 413', async () => {
       const responses = await Promise.all([
@@ -801,6 +872,40 @@ describe('HTTP behaviour shared by every route', () => {
         /^Bearer realm="gatehouse"/,
       );
     });
+
+    it.each<[string, Record<string, string>, string]>([
+      [
+        "a tutorial's 'JWT <token>'",
+        { Authorization: 'JWT eyJhbGciOiJIUzI1NiJ9.e30.c2ln' },
+        "Unsupported Authorization scheme 'JWT'; send the access token as 'Authorization: Bearer <token>'",
+      ],
+      [
+        'a bare token with no scheme word, which it does not repeat',
+        { Authorization: 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln' },
+        "The Authorization header names no scheme; send the access token as 'Authorization: Bearer <token>'",
+      ],
+      [
+        "a tutorial's x-access-tokens header",
+        { 'x-access-tokens': 'eyJhbGciOiJIUzI1NiJ9.e30.c2ln' },
+        "The x-access-tokens header is not read; send the access token as 'Authorization: Bearer <token>'",
+      ],
+    ])(
+      'answers %s with a 401 saying what to send',
+      async (_, headers, message) => {
+        const response = await t.http
+          .get('/api/protected')
+          .set(headers)
+          .expect(401);
+        expect(response.body).toEqual({
+          statusCode: 401,
+          error: 'Unauthorized',
+          message,
+        });
+        expect(response.headers['www-authenticate']).toBe(
+          'Bearer realm="gatehouse"',
+        );
+      },
+    );
 
     it('answers a garbage bearer token with 401 and error="invalid_token"', async () => {
       const response = await t.http

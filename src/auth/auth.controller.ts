@@ -17,6 +17,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { fieldRequired } from '../common/http/required-field';
 import { AuthService } from './auth.service';
 import type { AuthenticatedUser } from './authenticated-user';
 import { parseBasicCredentials } from './basic-credentials';
@@ -88,13 +89,15 @@ export class AuthController {
     const username = fromHeader?.username ?? dto.username ?? undefined;
     const password = fromHeader?.password ?? dto.password ?? undefined;
     if (username === undefined || password === undefined) {
-      const missing = [
-        username === undefined && 'username',
-        password === undefined && 'password',
-      ].filter(Boolean);
-      throw new BadRequestException(
-        `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required`,
-      );
+      // Worded as the validation of /api/session and /api/register words it.
+      const missing: string[] = [];
+      if (username === undefined) {
+        missing.push(fieldRequired('username'));
+      }
+      if (password === undefined) {
+        missing.push(fieldRequired('password'));
+      }
+      throw new BadRequestException(missing.join('; '));
     }
     return this.auth.login(username, password);
   }

@@ -117,6 +117,17 @@ describe(`${toErrorBody.name} with Fastify's own errors`, () => {
     );
   });
 
+  it('shows each validation message once', () => {
+    const error = new BadRequestException([
+      'password is required',
+      'password is required',
+      'username must be a string',
+    ]);
+    expect(toErrorBody(error).body.message).toBe(
+      'password is required; username must be a string',
+    );
+  });
+
   it("names statuses outside its own list by Node's reason phrase", () => {
     const error = Object.assign(new Error('slow'), { statusCode: 408 });
     expect(toErrorBody(error).body.error).toBe('Request Timeout');

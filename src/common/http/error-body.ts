@@ -66,7 +66,10 @@ export function toErrorBody(error: unknown): {
       'message' in response
     ) {
       const raw = response.message;
-      message = Array.isArray(raw) ? raw.map(String).join('; ') : String(raw);
+      // Several rules of one field may say the same thing (see required-field.ts): once is enough.
+      message = Array.isArray(raw)
+        ? [...new Set(raw.map(String))].join('; ')
+        : String(raw);
     } else if (typeof response === 'string') {
       message = response;
     }
