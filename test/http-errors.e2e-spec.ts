@@ -834,6 +834,34 @@ describe('HTTP behaviour shared by every route', () => {
       expect(protectedGet.security).toEqual([{ jwt: [] }]);
     });
 
+    it('documents the one error shape, and the 400 and 415 of the routes that take credentials', async () => {
+      const doc = (await t.http.get('/api/docs-json').expect(200)).body;
+      expect(doc.components.schemas.ErrorResponse).toMatchObject({
+        type: 'object',
+        properties: {
+          statusCode: { type: 'number' },
+          error: { type: 'string' },
+          message: { type: 'string' },
+        },
+        required: ['statusCode', 'error', 'message'],
+      });
+      const errorSchema = { $ref: '#/components/schemas/ErrorResponse' };
+      for (const path of ['/api/login', '/api/session', '/api/register']) {
+        const responses = doc.paths[path].post.responses;
+        expect(responses['400'].content['application/json'].schema).toEqual(
+          errorSchema,
+        );
+        expect(responses['400'].description).toMatch(/32 levels deep/);
+        expect(responses['415'].description).toBe(
+          'Content-Type must be application/json or application/x-www-form-urlencoded',
+        );
+      }
+      const protectedGet = doc.paths['/api/protected'].get.responses;
+      expect(protectedGet['401'].content['application/json'].schema).toEqual(
+        errorSchema,
+      );
+    });
+
     it('documents /api/login as needing no credential, with Basic optional', async () => {
       const response = await t.http.get('/api/docs-json').expect(200);
       const login: OpenApiOperation = response.body.paths['/api/login'].post;

@@ -9,6 +9,7 @@ import {
 import {
   ApiHeader,
   ApiSecurity,
+  ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -16,7 +17,13 @@ import {
   ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
+import {
+  CREDENTIALS_BAD_REQUEST,
+  ErrorResponse,
+  UNSUPPORTED_MEDIA_TYPE,
+} from '../common/http/error.response';
 import { fieldRequired } from '../common/http/required-field';
 import { AuthService } from './auth.service';
 import type { AuthenticatedUser } from './authenticated-user';
@@ -40,9 +47,12 @@ export class AuthController {
   @Post('register')
   @Public()
   @ApiCreatedResponse({ type: RegisteredResponse })
+  @ApiBadRequestResponse(CREDENTIALS_BAD_REQUEST)
   @ApiConflictResponse({
+    type: ErrorResponse,
     description: 'username or email taken (whatever its case)',
   })
+  @ApiUnsupportedMediaTypeResponse(UNSUPPORTED_MEDIA_TYPE)
   register(@Body() dto: RegisterDto): Promise<RegisteredResponse> {
     return this.auth.register({
       username: dto.username,
@@ -70,9 +80,12 @@ export class AuthController {
     description: 'or send the credentials as Authorization: Basic',
   })
   @ApiOkResponse({ type: TokenPairResponse })
+  @ApiBadRequestResponse(CREDENTIALS_BAD_REQUEST)
   @ApiUnauthorizedResponse({
+    type: ErrorResponse,
     description: 'Invalid username or password (one message for both)',
   })
+  @ApiUnsupportedMediaTypeResponse(UNSUPPORTED_MEDIA_TYPE)
   login(
     @Body() dto: LoginDto,
     @Headers('authorization') authorization?: string,
