@@ -100,6 +100,10 @@ export async function configureApp(
     if (closing) {
       void reply.header('connection', 'close');
     }
+    if (request.raw.socket.destroyed) {
+      // The client left while the handler ran: the answer goes nowhere, onResponse never runs.
+      logRequest(request, null, reply.elapsedTime);
+    }
     done(null, payload);
   });
   fastify.addHook('onResponse', (request, reply, done) => {

@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { connect, type Socket } from 'node:net';
+import { Body, Controller, Module, Post } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Public } from '../src/auth/decorators/public.decorator';
 import { createTestApp, type TestApp } from './support/app';
 import { registerUser, uniqueUsername } from './support/factories';
 import { bearer } from './support/http';
@@ -94,6 +96,20 @@ function rawExchange(
     }
   });
 }
+
+/** A route slow enough for a client to leave while it runs. */
+@Controller('slow-probe')
+class SlowProbeController {
+  @Post()
+  @Public()
+  async answerLater(@Body() _body: unknown): Promise<{ ok: true }> {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { ok: true };
+  }
+}
+
+@Module({ controllers: [SlowProbeController] })
+class SlowProbeModule {}
 
 interface OpenApiOperation {
   security?: Record<string, string[]>[];
@@ -480,7 +496,7 @@ describe('HTTP behaviour shared by every route', () => {
     let port: number;
     let logs: CapturedLogs;
     beforeAll(async () => {
-      own = await createTestApp();
+      own = await createTestApp({ imports: [SlowProbeModule] });
       await own.app.listen(0, '127.0.0.1');
       port = (own.app.getHttpServer().address() as AddressInfo).port;
     });
@@ -568,6 +584,10 @@ describe('HTTP behaviour shared by every route', () => {
       [
         'a client that leaves mid-body',
         'POST /api/login HTTP/1.1\r\nHost: x\r\nX-Request-Id: left-mid-body\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"username":',
+      ],
+      [
+        'a client that leaves while the handler runs',
+        'POST /api/slow-probe HTTP/1.1\r\nHost: x\r\nX-Request-Id: left-in-handler\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
       ],
       [
         'a chunked body that is not valid HTTP',
