@@ -27,6 +27,13 @@ describe(nestsDeeperThan.name, () => {
     expect(nestsDeeperThan(bytes(escapedQuote), 2)).toBe(true);
   });
 
+  it('ends a string at a quote after an even run of backslashes', () => {
+    // In the JSON, "x\\\\" ends in two escaped backslashes, so its quote closes it; "y\\\"" does not.
+    const text = JSON.stringify({ a: 'x\\\\', b: [[1]], c: 'y\\"[[[[' });
+    expect(nestsDeeperThan(bytes(text), 3)).toBe(false);
+    expect(nestsDeeperThan(bytes(text), 2)).toBe(true);
+  });
+
   it('reads multi-byte UTF-8 text without miscounting', () => {
     const text = JSON.stringify({ name: 'Zoë 日本 🙂 «[»', list: [['é']] });
     expect(nestsDeeperThan(bytes(text), 3)).toBe(false);

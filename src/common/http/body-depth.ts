@@ -21,17 +21,14 @@ export function nestsDeeperThan(json: Uint8Array, limit: number): boolean {
     return false;
   }
   let depth = 0;
-  let inString = false;
   for (let i = 0; i < json.length; i += 1) {
     const byte = json[i];
-    if (inString) {
-      if (byte === BACKSLASH) {
-        i += 1;
-      } else if (byte === QUOTE) {
-        inString = false;
+    if (byte === QUOTE) {
+      // Jump over the string at native speed: a password or a long field is most of a body.
+      i = closingQuote(json, i);
+      if (i === -1) {
+        return false;
       }
-    } else if (byte === QUOTE) {
-      inString = true;
     } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
       depth += 1;
       if (depth > limit) {
@@ -42,4 +39,20 @@ export function nestsDeeperThan(json: Uint8Array, limit: number): boolean {
     }
   }
   return false;
+}
+
+/** Where the string opened at `open` ends, or -1 when it does not. */
+function closingQuote(json: Uint8Array, open: number): number {
+  let quote = json.indexOf(QUOTE, open + 1);
+  while (quote !== -1) {
+    let backslashes = 0;
+    while (json[quote - 1 - backslashes] === BACKSLASH) {
+      backslashes += 1;
+    }
+    if (backslashes % 2 === 0) {
+      return quote;
+    }
+    quote = json.indexOf(QUOTE, quote + 1);
+  }
+  return -1;
 }
