@@ -100,7 +100,7 @@ export async function configureApp(
     if (closing) {
       void reply.header('connection', 'close');
     }
-    if (request.raw.socket.destroyed) {
+    if (request.raw.socket?.destroyed === true) {
       // The client left while the handler ran: the answer goes nowhere, onResponse never runs.
       logRequest(request, null, reply.elapsedTime);
     }

@@ -21,17 +21,16 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     // A request Fastify refused reaches us detoured, as a 404 of the not-found handler.
-    const { body, internal } = toErrorBody(
-      detourOf(request)?.error ?? exception,
-    );
+    const error = detourOf(request)?.error ?? exception;
+    const { body, internal } = toErrorBody(error);
     if (internal) {
       this.logger.error({
         msg: 'unhandled error',
         request_id: request.id,
-        error: exception instanceof Error ? exception.stack : String(exception),
+        error: error instanceof Error ? error.stack : String(error),
       });
     }
-    if (request.raw.socket?.destroyed ?? true) {
+    if (request.raw.socket?.destroyed === true) {
       // The client left (mid-body, say): nobody to answer, and no onResponse to log it.
       logRequest(request, null, reply.elapsedTime);
       return;
