@@ -174,6 +174,19 @@ describe('HTTP behaviour shared by every route', () => {
       },
     );
 
+    it('answers errors to requests injected without a socket (inject())', async () => {
+      const response = await t.app
+        .getHttpAdapter()
+        .getInstance()
+        .inject({ method: 'GET', url: '/api/protected' });
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'Authentication required',
+      });
+    });
+
     it('answers an unknown route with a JSON 404', async () => {
       const response = await t.http.get('/api/no-such-route').expect(404);
       expectErrorBody(response, 404, 'Not Found');
