@@ -1,6 +1,9 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import { type INestApplication, Logger } from '@nestjs/common';
+import {
+  type INestApplication,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import {
   FastifyAdapter,
   type NestFastifyApplication,
@@ -8,9 +11,15 @@ import {
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { AppConfig } from './config/app-config';
 import { AUTH_SCHEMES, OPENAPI_SECURITY_SCHEMES } from './auth/auth-schemes';
+import { useBodyParsers } from './common/http/body-parsers';
+import { onClientError } from './common/http/client-errors';
+import {
+  MAX_PARAM_LENGTH,
+  onFrameworkError,
+} from './common/http/framework-errors';
 import { enterRequestContext } from './common/http/request-context';
 import { requestIdFor } from './common/http/request-id';
-import { redactUrl } from './common/logging/redact';
+import { logRequest } from './common/logging/request-log';
 import { serveConsole } from './console/console-static';
 
 /** The adapter options that must exist before the app does (body limit, proxy trust, request ids). */
@@ -21,7 +30,13 @@ export function createAdapter(config: AppConfig): FastifyAdapter {
     genReqId: requestIdFor,
     // Fastify's own request log would print URLs with ?api_key=; ours (below) redacts them.
     logger: false,
-    return503OnClosing: true,
+    // Fastify's own 503 while closing is written without our hooks; the onRequest hook below
+    // answers it instead.
+    return503OnClosing: false,
+    // Both replace answers written without our hooks (the adapter's, Fastify's).
+    frameworkErrors: onFrameworkError,
+    clientErrorHandler: onClientError,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
 }
 
@@ -53,10 +68,10 @@ export async function configureApp(
   const fastify = app.getHttpAdapter().getInstance();
   // Fastify parses text/plain by default; the contract takes JSON and forms only (else 415).
   fastify.removeContentTypeParser('text/plain');
+  useBodyParsers(app, config.bodyLimitBytes);
   // Set by AuthenticationGuard. Declared up front so that every request object has one shape:
   // adding it only to authenticated ones made V8's caches in the shared code polymorphic.
   fastify.decorateRequest('user', null);
-  const requestLogger = new Logger('HTTP');
   // On SIGTERM, in-flight requests finish; their answers close the connection, or a client's
   // keep-alive socket would hold the shutdown up to the keep-alive timeout.
   let closing = false;
@@ -71,27 +86,33 @@ export async function configureApp(
       ip: request.ip,
       userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
     });
+    if (closing) {
+      // A request that arrives on a kept-alive connection while the server drains.
+      done(
+        new ServiceUnavailableException(
+          'The server is shutting down: send the request again',
+        ),
+      );
+      return;
+    }
     done();
   });
-  fastify.addHook('onSend', async (request, reply) => {
+  // Callback hooks: an async one costs a promise per request.
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
     if (closing) {
       void reply.header('connection', 'close');
     }
+    if (request.raw.socket?.destroyed === true) {
+      // The client left while the handler ran: the answer goes nowhere, onResponse never runs.
+      logRequest(request, null, reply.elapsedTime);
+    }
+    done(null, payload);
   });
-  fastify.addHook('onResponse', async (request, reply) => {
-    requestLogger.log({
-      msg: 'request',
-      request_id: request.id,
-      method: request.method,
-      path: redactUrl(request.url),
-      route: request.routeOptions.url ?? null,
-      status: reply.statusCode,
-      duration_ms: Math.round(reply.elapsedTime * 10) / 10,
-      user_id: (request as { user?: { id?: string } }).user?.id ?? null,
-    });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    logRequest(request, reply.statusCode, reply.elapsedTime);
+    done();
   });
-
   setUpOpenApi(app);
   await serveConsole(app);
 }

@@ -548,8 +548,15 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
         .get('/api/data')
         .set('Authorization', 'Token abc')
         .expect(401);
+      // It names the scheme it does not speak and every way this route accepts.
       expect(response.body).toEqual(
-        unauthorized('This route accepts only: api-key, basic, jwt, session'),
+        unauthorized(
+          "Unsupported Authorization scheme 'Token'; send one of: " +
+            "an API key as 'X-API-Key: <key>'; " +
+            "username and password as 'Authorization: Basic <base64 of username:password>'; " +
+            "the access token as 'Authorization: Bearer <token>'; " +
+            "the 'sid' cookie that POST /api/session sets",
+        ),
       );
       expect(challenges(response)).toEqual(DATA_CHALLENGES);
     });

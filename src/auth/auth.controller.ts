@@ -9,6 +9,7 @@ import {
 import {
   ApiHeader,
   ApiSecurity,
+  ApiBadRequestResponse,
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -16,7 +17,14 @@ import {
   ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
+import {
+  CREDENTIALS_BAD_REQUEST,
+  ErrorResponse,
+  UNSUPPORTED_MEDIA_TYPE,
+} from '../common/http/error.response';
+import { fieldRequired } from '../common/http/required-field';
 import { AuthService } from './auth.service';
 import type { AuthenticatedUser } from './authenticated-user';
 import { parseBasicCredentials } from './basic-credentials';
@@ -39,9 +47,12 @@ export class AuthController {
   @Post('register')
   @Public()
   @ApiCreatedResponse({ type: RegisteredResponse })
+  @ApiBadRequestResponse(CREDENTIALS_BAD_REQUEST)
   @ApiConflictResponse({
+    type: ErrorResponse,
     description: 'username or email taken (whatever its case)',
   })
+  @ApiUnsupportedMediaTypeResponse(UNSUPPORTED_MEDIA_TYPE)
   register(@Body() dto: RegisterDto): Promise<RegisteredResponse> {
     return this.auth.register({
       username: dto.username,
@@ -69,9 +80,12 @@ export class AuthController {
     description: 'or send the credentials as Authorization: Basic',
   })
   @ApiOkResponse({ type: TokenPairResponse })
+  @ApiBadRequestResponse(CREDENTIALS_BAD_REQUEST)
   @ApiUnauthorizedResponse({
+    type: ErrorResponse,
     description: 'Invalid username or password (one message for both)',
   })
+  @ApiUnsupportedMediaTypeResponse(UNSUPPORTED_MEDIA_TYPE)
   login(
     @Body() dto: LoginDto,
     @Headers('authorization') authorization?: string,
@@ -88,13 +102,15 @@ export class AuthController {
     const username = fromHeader?.username ?? dto.username ?? undefined;
     const password = fromHeader?.password ?? dto.password ?? undefined;
     if (username === undefined || password === undefined) {
-      const missing = [
-        username === undefined && 'username',
-        password === undefined && 'password',
-      ].filter(Boolean);
-      throw new BadRequestException(
-        `${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} required`,
-      );
+      // Worded as the validation of /api/session and /api/register words it.
+      const missing: string[] = [];
+      if (username === undefined) {
+        missing.push(fieldRequired('username'));
+      }
+      if (password === undefined) {
+        missing.push(fieldRequired('password'));
+      }
+      throw new BadRequestException(missing.join('; '));
     }
     return this.auth.login(username, password);
   }

@@ -12,10 +12,12 @@ import {
   Res,
 } from '@nestjs/common';
 import {
+  ApiBadRequestResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuditService } from '../audit/audit.service';
@@ -25,6 +27,11 @@ import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { Public } from '../auth/decorators/public.decorator';
 import { SESSION_COOKIE } from '../auth/guards/presented-credentials';
+import {
+  CREDENTIALS_BAD_REQUEST,
+  ErrorResponse,
+  UNSUPPORTED_MEDIA_TYPE,
+} from '../common/http/error.response';
 import { UnauthorizedWithChallengeException } from '../common/http/unauthorized-with-challenge.exception';
 import { AppConfig } from '../config/app-config';
 import { toUserResponse } from '../users/dto/user.response';
@@ -56,7 +63,12 @@ export class SessionsController {
     description:
       'Sets the sid cookie (HttpOnly, SameSite=Lax, Path=/; Secure when configured)',
   })
-  @ApiUnauthorizedResponse({ description: 'Invalid username or password' })
+  @ApiBadRequestResponse(CREDENTIALS_BAD_REQUEST)
+  @ApiUnauthorizedResponse({
+    type: ErrorResponse,
+    description: 'Invalid username or password',
+  })
+  @ApiUnsupportedMediaTypeResponse(UNSUPPORTED_MEDIA_TYPE)
   async signIn(
     @Body() dto: SessionLoginDto,
     @Req() request: FastifyRequest,

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { compare, hash } from 'bcrypt';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { unlessMissing } from '../common/http/required-field';
 
 export const PASSWORD_MIN_LENGTH = 8;
 /** bcrypt reads 72 bytes at most: a longer password would be silently truncated, so it is refused. */
@@ -32,14 +33,14 @@ export function IsPassword(options?: ValidationOptions) {
       validator: {
         validate: (value: unknown) =>
           typeof value === 'string' && passwordProblem(value) === null,
-        defaultMessage: (args) => {
-          const value: unknown = args?.value;
-          const problem =
-            typeof value === 'string'
-              ? passwordProblem(value)
-              : 'must be a string';
-          return `${args?.property ?? propertyName} ${problem}`;
-        },
+        defaultMessage: (args) =>
+          args
+            ? unlessMissing(
+                (typeof args.value === 'string' &&
+                  passwordProblem(args.value)) ||
+                  'is not acceptable',
+              )(args)
+            : `${propertyName} is not acceptable`,
       },
     });
 }

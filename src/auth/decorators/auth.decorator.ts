@@ -6,6 +6,7 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
+import { ErrorResponse } from '../../common/http/error.response';
 import { TOO_MANY_REQUESTS_RESPONSE } from '../../rate-limit/rate-limit.decorator';
 import { RateLimitGuard } from '../../rate-limit/rate-limit.guard';
 import type { AuthScheme } from '../auth-schemes';
@@ -30,9 +31,14 @@ export function Auth(...schemes: [AuthScheme, ...AuthScheme[]]) {
     UseGuards(AuthenticationGuard, RateLimitGuard, RolesGuard, ScopesGuard),
     ...schemes.map((scheme) => ApiSecurity(scheme)),
     ApiUnauthorizedResponse({
-      description: 'No credential, or an invalid one',
+      type: ErrorResponse,
+      description:
+        'No credential, an invalid one, or one of a scheme the route does not accept; the message says what to send',
     }),
-    ApiForbiddenResponse({ description: 'Authenticated, but not allowed' }),
+    ApiForbiddenResponse({
+      type: ErrorResponse,
+      description: 'Authenticated, but not allowed',
+    }),
     ApiTooManyRequestsResponse(TOO_MANY_REQUESTS_RESPONSE),
   );
 }

@@ -12,6 +12,7 @@ import {
   PASSWORD_MAX_BYTES,
   PASSWORD_MIN_LENGTH,
 } from '../../users/password';
+import { unlessMissing } from '../../common/http/required-field';
 import { normalizeUsername, USERNAME_PATTERN } from '../../users/username';
 
 const normalize = ({ value }: { value: unknown }) =>
@@ -25,9 +26,11 @@ export class RegisterDto {
     description: '3–32 of a-z 0-9 . _ - after trimming, NFKC and lower-casing',
   })
   @Transform(normalize)
-  @IsString()
+  @IsString({ message: unlessMissing('must be a string') })
   @Matches(USERNAME_PATTERN, {
-    message: 'username must be 3 to 32 characters of a-z, 0-9, ".", "_" or "-"',
+    message: unlessMissing(
+      'must be 3 to 32 characters of a-z, 0-9, ".", "_" or "-"',
+    ),
   })
   username!: string;
 

@@ -16,6 +16,10 @@ import {
   type StrategyActions,
   type Verdict,
 } from '../strategies/strategy-verdict';
+import {
+  noCredentialMessage,
+  unsupportedSchemeMessage,
+} from './credential-hints';
 import { presentedCredentials } from './presented-credentials';
 
 const FAILURE_MESSAGES: Record<AuthScheme, string> = {
@@ -46,7 +50,11 @@ export class AuthenticationGuard implements CanActivate {
       .getRequest<FastifyRequest & { user?: AuthenticatedUser }>();
     const presented = presentedCredentials(request, accepted);
     if (presented.length === 0) {
-      throw this.unauthorized(accepted, 'Authentication required', false);
+      throw this.unauthorized(
+        accepted,
+        noCredentialMessage(request.headers, accepted),
+        false,
+      );
     }
     return this.verifyFrom(0, presented, accepted, request, undefined);
   }
@@ -62,7 +70,17 @@ export class AuthenticationGuard implements CanActivate {
     let authenticated = authenticatedSoFar;
     for (let i = from; i < presented.length; i += 1) {
       const scheme = presented[i];
-      if (scheme === 'unknown' || !accepted.includes(scheme)) {
+      if (scheme === 'unknown') {
+        throw this.unauthorized(
+          accepted,
+          unsupportedSchemeMessage(
+            request.headers.authorization ?? '',
+            accepted,
+          ),
+          false,
+        );
+      }
+      if (!accepted.includes(scheme)) {
         throw this.unauthorized(
           accepted,
           `This route accepts only: ${accepted.join(', ')}`,

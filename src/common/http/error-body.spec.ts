@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   ConflictException,
+  HttpException,
   UnauthorizedException,
 } from '@nestjs/common';
 import { toErrorBody } from './error-body';
@@ -64,5 +65,71 @@ describe(toErrorBody.name, () => {
       },
       internal: true,
     });
+  });
+});
+
+describe(`${toErrorBody.name} with Fastify's own errors`, () => {
+  const fastifyError = (code: string, statusCode: number, message: string) =>
+    Object.assign(new Error(message), {
+      name: 'FastifyError',
+      code,
+      statusCode,
+    });
+
+  it('never echoes the path of a URL the router refused, nor its code', () => {
+    const error = fastifyError(
+      'FST_ERR_BAD_URL',
+      400,
+      "'/api/users/%<script>' is not a valid url component",
+    );
+    const { body } = toErrorBody(error);
+    expect(body).toEqual({
+      statusCode: 400,
+      error: 'Bad Request',
+      message: expect.stringMatching(/^The request path is not valid/),
+    });
+    expect(JSON.stringify(body)).not.toMatch(/script|FST_/);
+  });
+
+  it('answers an over-long path parameter with 414 and the limit', () => {
+    const error = fastifyError(
+      'FST_ERR_MAX_PARAM_LENGTH',
+      414,
+      `'/api/users/${'a'.repeat(200)}' is exceeding the max param length`,
+    );
+    expect(toErrorBody(error).body).toEqual({
+      statusCode: 414,
+      error: 'URI Too Long',
+      message: 'A path parameter is longer than 100 characters',
+    });
+  });
+
+  it('words a 415 the adapter wrapped in an HttpException, by its cause', () => {
+    const wrapped = new HttpException('Unsupported Media Type', 415, {
+      cause: fastifyError(
+        'FST_ERR_CTP_INVALID_MEDIA_TYPE',
+        415,
+        'Unsupported Media Type',
+      ),
+    });
+    expect(toErrorBody(wrapped).body.message).toBe(
+      'Content-Type must be application/json or application/x-www-form-urlencoded',
+    );
+  });
+
+  it('shows each validation message once', () => {
+    const error = new BadRequestException([
+      'password is required',
+      'password is required',
+      'username must be a string',
+    ]);
+    expect(toErrorBody(error).body.message).toBe(
+      'password is required; username must be a string',
+    );
+  });
+
+  it("names statuses outside its own list by Node's reason phrase", () => {
+    const error = Object.assign(new Error('slow'), { statusCode: 408 });
+    expect(toErrorBody(error).body.error).toBe('Request Timeout');
   });
 });

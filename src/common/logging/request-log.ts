@@ -1,0 +1,34 @@
+import { Logger } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { detourOf } from '../http/framework-errors';
+import { redactUrl } from './redact';
+
+const logger = new Logger('HTTP');
+
+/**
+ * The one log line of a request: from the onResponse hook once the answer has gone, or with
+ * `status` null and `aborted` when the client left before it could be answered.
+ */
+export function logRequest(
+  request: FastifyRequest,
+  status: number | null,
+  elapsedMs: number,
+): void {
+  // A detoured request (see framework-errors.ts) is logged as the client sent it.
+  const detoured = detourOf(request);
+  const url = detoured ? detoured.url : request.url;
+  const line: Record<string, unknown> = {
+    msg: 'request',
+    request_id: request.id,
+    method: detoured ? detoured.method : request.method,
+    path: url === null ? null : redactUrl(url),
+    route: request.routeOptions.url ?? null,
+    status,
+    duration_ms: Math.round(elapsedMs * 10) / 10,
+    user_id: (request as { user?: { id?: string } }).user?.id ?? null,
+  };
+  if (status === null) {
+    line.aborted = true;
+  }
+  logger.log(line);
+}
