@@ -72,6 +72,16 @@ describe('the web console at /', () => {
     },
   );
 
+  it('leaves the router its refusals: a bad escape and an over-long parameter under /api', async () => {
+    const long = await t.http.get(`/api/users/${'x'.repeat(101)}`).expect(414);
+    expect(long.body).toMatchObject({ statusCode: 414, error: 'URI Too Long' });
+    const escape = await t.http.get('/api/users/%').expect(400);
+    expect(escape.body).toMatchObject({
+      statusCode: 400,
+      error: 'Bad Request',
+    });
+  });
+
   it('answers a write to a console path with a JSON 404', async () => {
     const response = await t.http.post('/keys').send({}).expect(404);
     expect(response.body).toMatchObject({ statusCode: 404 });

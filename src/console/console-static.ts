@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** Vite names every built asset after its content hash, so a cached copy can never go stale. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -18,15 +18,8 @@ export function defaultConsoleDir(): string {
   return join(dir, 'web', 'dist');
 }
 
-/** Paths that are never the console's: they keep the API's JSON 404. */
-export function isConsolePath(url: string): boolean {
-  const path = url.split('?', 1)[0];
-  return !(
-    path === '/api' ||
-    path.startsWith('/api/') ||
-    path.startsWith('/assets/')
-  );
-}
+/** A first path segment that is the console's: anything but `api` and `assets`. */
+const CONSOLE_SECTION = '^(?!api$|assets$)[^/]+$';
 
 /**
  * Serves the built console at `/`: hashed assets cached for a year, index.html revalidated on
@@ -52,12 +45,13 @@ export async function serveConsole(
     cacheControl: false,
     setHeaders: (reply, path) => setCacheHeaders(reply, path),
   });
-  fastify.get('/*', (request, reply) => {
-    if (!isConsolePath(request.url)) {
-      return reply.callNotFound();
-    }
-    return reply.sendFile('index.html');
-  });
+  const sendApp = (_request: FastifyRequest, reply: FastifyReply) =>
+    reply.sendFile('index.html');
+  // Deep links are any path whose first segment is not the API's or the assets': a plain '/*'
+  // would also catch /api paths that the router refused (a parameter over maxParamLength), and
+  // turn their 414 into this route's 404.
+  fastify.get(`/:section(${CONSOLE_SECTION})`, sendApp);
+  fastify.get(`/:section(${CONSOLE_SECTION})/*`, sendApp);
 }
 
 function setCacheHeaders(reply: FastifyReply, path: string): void {
