@@ -60,13 +60,18 @@ function newestInput(root) {
   return newest;
 }
 
+/** The console's sources are there (its page, which Vite builds from). */
+function hasConsole(root) {
+  return existsSync(join(root, 'web', 'index.html'));
+}
+
 /** Why dist/ must be rebuilt, or null when it is up to date. */
 function staleReason(root) {
   const stamp = join(root, STAMP);
   if (!existsSync(stamp) || !existsSync(join(root, ENTRY))) {
     return 'no previous build';
   }
-  if (existsSync(join(root, 'web')) && !existsSync(join(root, CONSOLE_ENTRY))) {
+  if (hasConsole(root) && !existsSync(join(root, CONSOLE_ENTRY))) {
     return 'no previous console build';
   }
   const builtAt = statSync(stamp).mtimeMs;
@@ -96,7 +101,7 @@ function build(root, startedAt) {
     console.error('[build] tsc failed');
     return false;
   }
-  if (existsSync(join(root, 'web'))) {
+  if (hasConsole(root)) {
     // Vite and the size budget check live in the build:web script; npm runs it with the
     // project's own binaries on PATH.
     const web = spawnSync('npm', ['run', '--silent', 'build:web'], {

@@ -203,6 +203,8 @@ describe('scripts/build-if-stale.mjs', () => {
     function withConsole(buildWeb: string): void {
       builtProject();
       mkdirSync(join(root, 'web', 'dist'), { recursive: true });
+      writeFileSync(join(root, 'web', 'index.html'), '<!doctype html>');
+      age(join(root, 'web', 'index.html'), 20);
       writeFileSync(join(root, 'web', 'dist', 'index.html'), '<!doctype html>');
       age(join(root, 'web', 'dist', 'index.html'), 20);
       age(join(root, 'web', 'dist'), 20);
@@ -231,7 +233,12 @@ describe('scripts/build-if-stale.mjs', () => {
         join(root, 'tsconfig.build.json'),
         JSON.stringify({
           include: ['src/**/*.ts'],
-          compilerOptions: { outDir: 'dist', types: [], lib: ['es2022'] },
+          compilerOptions: {
+            outDir: 'dist',
+            rootDir: '.',
+            types: [],
+            lib: ['es2022'],
+          },
         }),
       );
       symlinkSync(
@@ -250,7 +257,12 @@ describe('scripts/build-if-stale.mjs', () => {
         join(root, 'tsconfig.build.json'),
         JSON.stringify({
           include: ['src/**/*.ts'],
-          compilerOptions: { outDir: 'dist', types: [], lib: ['es2022'] },
+          compilerOptions: {
+            outDir: 'dist',
+            rootDir: '.',
+            types: [],
+            lib: ['es2022'],
+          },
         }),
       );
       symlinkSync(
