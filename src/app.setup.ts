@@ -48,7 +48,13 @@ export async function configureApp(
   app.setGlobalPrefix('api');
   app.enableShutdownHooks();
   if (config.corsOrigins.length > 0) {
-    app.enableCors({ origin: [...config.corsOrigins], credentials: true });
+    app.enableCors({
+      origin: [...config.corsOrigins],
+      credentials: true,
+      // @fastify/cors allows only GET, HEAD and POST by default: a front end on another origin
+      // could not change its profile (PATCH) or revoke a key (DELETE).
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    });
   }
   await app.register(cookie);
   await app.register(helmet, {
