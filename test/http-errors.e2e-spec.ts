@@ -310,6 +310,22 @@ describe('HTTP behaviour shared by every route', () => {
       expect(response.body.message).toBe(`property ${key} should not exist`);
       expect(logs.at('error')).toEqual([]);
     });
+
+    it('refuses a form body with a __proto__ field, as a JSON one', async () => {
+      const response = await t.http
+        .post('/api/register')
+        .type('form')
+        .send('username=protoform&password=pass+word+1&__proto__=admin')
+        .expect(400);
+      expectErrorBody(response, 400, 'Bad Request');
+      expect(response.body.message).toBe(
+        'Object contains forbidden prototype property',
+      );
+      await t.http
+        .post('/api/login')
+        .send({ username: 'protoform', password: 'pass word 1' })
+        .expect(401);
+    });
   });
 
   describe('answers Fastify gives before Nest sees the request', () => {

@@ -1,16 +1,15 @@
 import type { Server } from 'node:http';
 import { BadRequestException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyBodyParser } from 'fastify';
+import { parse as parseQueryString } from 'fast-querystring';
 import { MAX_BODY_DEPTH, nestsDeeperThan } from './body-depth';
-
-type BodyParser = FastifyBodyParser<Buffer, Server>;
 
 const OPEN_BRACE = 0x7b;
 const OPEN_BRACKET = 0x5b;
 
 /**
- * Nest's own JSON and form parsers, each behind a check that runs on the body alone:
+ * Fastify's JSON parser and a form parser like Nest's (fast-querystring), each behind a check
+ * that runs on the body alone:
  * - JSON deeper than MAX_BODY_DEPTH is refused before it is parsed: class-transformer recurses
  *   into every level, so 2,000 levels (4 KB) would overflow the stack. Forms need no such
  *   check: fast-querystring parses them flat (`a[b][c]` is one key), as it does query strings.
@@ -44,12 +43,6 @@ export function useBodyParsers(
     },
   );
 
-  // Not in the adapter's typings, but it is the parser Nest would register itself.
-  const parseForm = (
-    app.getHttpAdapter() as unknown as {
-      getDefaultBodyParser(type: string): BodyParser;
-    }
-  ).getDefaultBodyParser('application/x-www-form-urlencoded');
   app.useBodyParser<Server>(
     'application/x-www-form-urlencoded',
     { bodyLimit },
@@ -63,7 +56,19 @@ export function useBodyParsers(
         );
         return;
       }
-      void parseForm(request, body, done);
+      const form = parseQueryString(body.toString());
+      // fast-querystring's object has no prototype, so "__proto__" is an ordinary key there;
+      // copied onto a DTO it would replace that object's prototype. Refused, as in JSON.
+      if (Object.hasOwn(form, '__proto__')) {
+        done(
+          new BadRequestException(
+            'Object contains forbidden prototype property',
+          ),
+          undefined,
+        );
+        return;
+      }
+      done(null, form);
     },
   );
 }
