@@ -101,6 +101,7 @@ function serverEnv(
     ...inherited,
     NODE_ENV: 'production',
     JWT_SECRET: jwtSecret,
+    KEYS_SECRET: jwtSecret,
     DATA_DIR: dataDir,
     PORT: '0',
     BCRYPT_COST: String(options.bcryptCost),
