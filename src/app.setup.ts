@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
-import { type INestApplication, Logger } from '@nestjs/common';
+import { type INestApplication, Logger, RequestMethod } from '@nestjs/common';
 import {
   FastifyAdapter,
   type NestFastifyApplication,
@@ -11,6 +11,7 @@ import { AUTH_SCHEMES, OPENAPI_SECURITY_SCHEMES } from './auth/auth-schemes';
 import { enterRequestContext } from './common/http/request-context';
 import { requestIdFor } from './common/http/request-id';
 import { redactUrl } from './common/logging/redact';
+import { JWKS_PATH } from './signing-keys/jwks.controller';
 
 /** The adapter options that must exist before the app does (body limit, proxy trust, request ids). */
 export function createAdapter(config: AppConfig): FastifyAdapter {
@@ -29,7 +30,10 @@ export async function configureApp(
   app: NestFastifyApplication,
   config: AppConfig,
 ): Promise<void> {
-  app.setGlobalPrefix('api');
+  // The JWKS lives where verifiers look for it by convention, not under /api.
+  app.setGlobalPrefix('api', {
+    exclude: [{ path: JWKS_PATH, method: RequestMethod.GET }],
+  });
   app.enableShutdownHooks();
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: [...config.corsOrigins], credentials: true });

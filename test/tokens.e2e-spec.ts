@@ -153,11 +153,19 @@ async function revokedRows(t: TestApp, jti: string): Promise<number> {
   return Number(rows[0].n);
 }
 
+// JWT_ALGORITHM=HS256 keeps the behaviour before asymmetric keys: this file proves it (it crafts
+// tokens with JWT_SECRET). ES256/EdDSA tokens: test/signing-keys.e2e-spec.ts.
+const HS256 = { JWT_ALGORITHM: 'HS256' };
+
 describe('tokens', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({
-      env: { ADMIN_USERNAME: 'root', ADMIN_PASSWORD: 'root-password-1' },
+      env: {
+        ...HS256,
+        ADMIN_USERNAME: 'root',
+        ADMIN_PASSWORD: 'root-password-1',
+      },
     });
   });
   afterAll(() => t.close());
@@ -627,7 +635,7 @@ describe('tokens across a restart', () => {
   let first: TestApp;
   let current: TestApp;
   beforeAll(async () => {
-    first = await createTestApp();
+    first = await createTestApp({ env: HS256 });
     current = first;
   });
   afterAll(async () => {
@@ -666,7 +674,7 @@ describe('a token verified before, once it expires', () => {
   // was refused on its next request).
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ env: { ACCESS_TOKEN_TTL: '2' } });
+    t = await createTestApp({ env: { ...HS256, ACCESS_TOKEN_TTL: '2' } });
   });
   afterAll(async () => {
     await t.close();

@@ -1,7 +1,9 @@
 import { Initial1795459283026 } from './migrations/postgres/1795459283026-Initial';
 import { UsageAndAudit1795460901139 } from './migrations/postgres/1795460901139-UsageAndAudit';
+import { SigningKeys1795944638840 } from './migrations/postgres/1795944638840-SigningKeys';
 import { Initial1795459280829 } from './migrations/sqlite/1795459280829-Initial';
 import { UsageAndAudit1795460895090 } from './migrations/sqlite/1795460895090-UsageAndAudit';
+import { SigningKeys1795944636363 } from './migrations/sqlite/1795944636363-SigningKeys';
 
 // Each driver has its own generated migrations (TypeORM writes driver-specific SQL); both
 // lists must describe the same schema, which `npm run migration:check` verifies in CI.
@@ -9,8 +11,10 @@ import { UsageAndAudit1795460895090 } from './migrations/sqlite/1795460895090-Us
 export const sqliteMigrations = [
   Initial1795459280829,
   UsageAndAudit1795460895090,
+  SigningKeys1795944636363,
 ];
 export const postgresMigrations = [
   Initial1795459283026,
   UsageAndAudit1795460901139,
+  SigningKeys1795944638840,
 ];

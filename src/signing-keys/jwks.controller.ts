@@ -1,0 +1,26 @@
+import { Controller, Get, Header, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../auth/decorators/public.decorator';
+import { JwksResponse } from './dto/signing-key.response';
+import { SigningKeysService } from './signing-keys.service';
+
+/** RFC 8414/OIDC's well-known place, outside /api (see configureApp's prefix exclusion). */
+export const JWKS_PATH = '.well-known/jwks.json';
+
+@ApiTags('keys')
+@Controller('.well-known')
+export class JwksController {
+  constructor(private readonly keys: SigningKeysService) {}
+
+  /** The public keys that verify Gatehouse access tokens: what resource servers fetch. */
+  @Get('jwks.json')
+  @Public()
+  @Header('content-type', 'application/jwk-set+json')
+  @ApiOkResponse({ type: JwksResponse })
+  jwks(@Res({ passthrough: true }) reply: FastifyReply): JwksResponse {
+    const maxAge = Math.floor(this.keys.policy.jwksMaxAgeMs / 1000);
+    void reply.header('cache-control', `public, max-age=${maxAge}`);
+    return { keys: this.keys.jwks() as JwksResponse['keys'] };
+  }
+}
