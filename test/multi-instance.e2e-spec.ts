@@ -65,6 +65,13 @@ async function call(
   };
 }
 
+function kidOf(token: string): string {
+  const header = JSON.parse(
+    Buffer.from(token.split('.')[0], 'base64url').toString(),
+  ) as { kid: string };
+  return header.kid;
+}
+
 async function eventually(check: () => Promise<boolean>, what: string) {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
@@ -152,6 +159,9 @@ describeIfRunnable('two instances sharing PostgreSQL and Redis', () => {
       DATA_DIR: dataDir,
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       JWT_SECRET: randomBytes(48).toString('base64url'),
+      KEYS_SECRET: randomBytes(48).toString('base64url'),
+      // Signing keys rotate every 8 s (a successor published 4 s ahead) all through this file.
+      SIGNING_KEY_ROTATION: '8s',
       BCRYPT_COST: '4',
       RATE_LIMIT_DATA: '6/minute',
       ADMIN_USERNAME: admin[0],
@@ -267,5 +277,94 @@ describeIfRunnable('two instances sharing PostgreSQL and Redis', () => {
       );
     }
     expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
+  });
+
+  it('verifies a token signed before a key rotation on both instances after it', async () => {
+    const { username, token } = await register('rotation');
+    const before = kidOf(token);
+    expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(200);
+    let after = before;
+    await eventually(async () => {
+      const login = await call(b, 'POST', '/api/login', {
+        body: { username, password },
+      });
+      after = kidOf(login.body.access_token as string);
+      return after !== before;
+    }, 'instance b signs with the next key');
+    for (const server of [a, b]) {
+      expect(
+        (await call(server, 'GET', '/api/profile', { token })).status,
+      ).toBe(200);
+    }
+    const jwks = await fetch(`${a.url}/.well-known/jwks.json`);
+    const kids = ((await jwks.json()) as { keys: { kid: string }[] }).keys.map(
+      (key) => key.kid,
+    );
+    expect(kids).toEqual(expect.arrayContaining([before, after]));
+  });
+
+  it('refuses on both instances at once the tokens of a key revoked on one', async () => {
+    const { username, token } = await register('leak');
+    const kid = kidOf(token);
+    // Verified (and cached) on both first.
+    expect((await call(a, 'GET', '/api/profile', { token })).status).toBe(200);
+    expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(200);
+    const revoked = await call(
+      a,
+      'POST',
+      `/api/admin/signing-keys/${kid}/revoke`,
+      {
+        basic: admin,
+      },
+    );
+    expect(revoked.status).toBe(200);
+    expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(401);
+    expect((await call(a, 'GET', '/api/profile', { token })).status).toBe(401);
+    const jwks = await fetch(`${b.url}/.well-known/jwks.json`);
+    expect(
+      ((await jwks.json()) as { keys: { kid: string }[] }).keys.map(
+        (key) => key.kid,
+      ),
+    ).not.toContain(kid);
+    // Both instances sign with a live key again.
+    for (const server of [b, a]) {
+      const login = await call(server, 'POST', '/api/login', {
+        body: { username, password },
+      });
+      expect(login.status).toBe(200);
+      const fresh = login.body.access_token as string;
+      expect(kidOf(fresh)).not.toBe(kid);
+      expect(
+        (await call(a, 'GET', '/api/profile', { token: fresh })).status,
+      ).toBe(200);
+      expect(
+        (await call(b, 'GET', '/api/profile', { token: fresh })).status,
+      ).toBe(200);
+    }
+  });
+
+  it('refuses a revoked key’s tokens on the other instance while Redis is down (through the database)', async () => {
+    const { token } = await register('keyoutage');
+    const kid = kidOf(token);
+    expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(200);
+    await stopRedis();
+    await eventually(redisIs('down'), 'both instances notice Redis is gone');
+    try {
+      const revoked = await call(
+        a,
+        'POST',
+        `/api/admin/signing-keys/${kid}/revoke`,
+        {
+          basic: admin,
+        },
+      );
+      expect(revoked.status).toBe(200);
+      expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
+        401,
+      );
+    } finally {
+      await startRedis();
+      await eventually(redisIs('up'), 'both instances reconnect to Redis');
+    }
   });
 });
