@@ -107,8 +107,11 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private byKid = new Map<string, LoadedKey>();
   private readonly privateKeys = new Map<string, KeyObject>();
   private readonly revokedListeners = new Set<() => void>();
+  /** Revoked as far as this instance knows, even if a read that started earlier says otherwise. */
+  private readonly knownRevoked = new Set<string>();
   private lastReloadAt = 0;
-  private reloading: Promise<void> | null = null;
+  private reading: Promise<void> | null = null;
+  private queuedRead: Promise<void> | null = null;
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -279,6 +282,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       }
       throw new ConflictException(`Signing key ${kid} is already revoked`);
     }
+    this.forget(kid);
     this.audit.record({
       type: 'signing_key_revoked',
       outcome: 'success',
@@ -319,6 +323,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
 
   /** Drops a revoked key from memory (no more verifying, no more signing) and tells listeners. */
   private forget(kid: string): void {
+    this.knownRevoked.add(kid);
     const key = this.byKid.get(kid);
     if (key && key.revokedAt === null) {
       const revoked: LoadedKey = {
@@ -416,12 +421,35 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     return kid;
   }
 
-  /** Reads every key (a handful: one per rotation period); concurrent calls share one read. */
+  /**
+   * Reads every key (a handful: one per rotation period). The read answering a call starts
+   * after the call (a read already under way may predate a change the caller just made);
+   * calls made meanwhile share that one queued read.
+   */
   private reload(): Promise<void> {
-    this.reloading ??= this.read().finally(() => {
-      this.reloading = null;
-    });
-    return this.reloading;
+    if (this.queuedRead) {
+      return this.queuedRead;
+    }
+    const start = (): Promise<void> => {
+      const run = this.read().finally(() => {
+        if (this.reading === run) {
+          this.reading = null;
+        }
+      });
+      this.reading = run;
+      return run;
+    };
+    if (!this.reading) {
+      return start();
+    }
+    const queued = this.reading
+      .catch(() => undefined)
+      .then(() => {
+        this.queuedRead = null;
+        return start();
+      });
+    this.queuedRead = queued;
+    return queued;
   }
 
   private async read(): Promise<void> {
@@ -429,6 +457,11 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       .createQueryBuilder('key')
       .addSelect('key.privateKey')
       .getMany();
+    for (const row of rows) {
+      if (row.revokedAt === null && this.knownRevoked.has(row.kid)) {
+        row.revokedAt = new Date();
+      }
+    }
     const live = rows
       .filter((row) => row.revokedAt === null)
       .sort((a, b) => a.generation - b.generation);
