@@ -1,5 +1,10 @@
 import { Controller, Get, Header, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '../auth/decorators/public.decorator';
 import { JwksResponse } from './dto/signing-key.response';
@@ -17,7 +22,22 @@ export class JwksController {
   @Get('jwks.json')
   @Public()
   @Header('content-type', 'application/jwk-set+json')
-  @ApiOkResponse({ type: JwksResponse })
+  @ApiOperation({
+    summary: 'The JSON Web Key Set that verifies access tokens',
+    description:
+      'The public keys that may verify a live access token: the signing key, a successor published ahead of signing, and retired keys until the last token they signed has expired. A revoked key is removed at once. Empty under JWT_ALGORITHM=HS256. Verifiers should cache it for the Cache-Control max-age and re-fetch when a token names a kid they do not know.',
+  })
+  @ApiProduces('application/jwk-set+json')
+  @ApiOkResponse({
+    type: JwksResponse,
+    headers: {
+      'Cache-Control': {
+        description:
+          'public, max-age=300 (or a quarter of SIGNING_KEY_ROTATION when shorter)',
+        schema: { type: 'string' },
+      },
+    },
+  })
   jwks(@Res({ passthrough: true }) reply: FastifyReply): JwksResponse {
     const maxAge = Math.floor(this.keys.policy.jwksMaxAgeMs / 1000);
     void reply.header('cache-control', `public, max-age=${maxAge}`);
