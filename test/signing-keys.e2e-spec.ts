@@ -113,11 +113,19 @@ async function expectRefused(t: TestApp, token: string): Promise<void> {
 }
 
 describe('signing keys (ES256, the default)', () => {
+  /** Owns the data folder and database that the restarted apps below reuse. */
+  let first: TestApp;
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    first = await createTestApp();
+    t = first;
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    if (t !== first) {
+      await t.app.close();
+    }
+    await first.close();
+  });
 
   it('generates one key at first start, its private part sealed, and keeps the secret owner-only', async () => {
     const rows = await keyRows(t);
@@ -305,6 +313,27 @@ describe('signing keys (ES256, the default)', () => {
     t = await restart(t);
     expect(await keyRows(t)).toEqual(before);
     await expectAccepted(t, user.accessToken);
+  });
+
+  it('moves to EdDSA after a restart with JWT_ALGORITHM=EdDSA: the new key is published a lead ahead', async () => {
+    const user = await registerUser(t.http);
+    const es256 = header(user.accessToken).kid;
+    await t.app.close();
+    t = await createTestApp({
+      dataDir: t.dataDir,
+      env: { ...t.env, JWT_ALGORITHM: 'EdDSA' },
+    });
+    const rows = await keyRows(t);
+    expect(rows.map((row) => row.algorithm)).toEqual(['ES256', 'EdDSA']);
+    const jwks = await t.http.get('/.well-known/jwks.json').expect(200);
+    expect((jwks.body.keys as { alg: string }[]).map((key) => key.alg)).toEqual(
+      ['EdDSA', 'ES256'],
+    );
+    // Until the EdDSA key's lead has passed, the ES256 key still signs; both verify.
+    const later = await registerUser(t.http);
+    expect(header(later.accessToken).kid).toBe(es256);
+    await expectAccepted(t, user.accessToken);
+    await expectAccepted(t, later.accessToken);
   });
 });
 

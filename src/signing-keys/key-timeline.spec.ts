@@ -113,6 +113,16 @@ describe('planRotation', () => {
     });
   });
 
+  it('publishes a successor of the new algorithm a lead ahead when JWT_ALGORITHM changed', () => {
+    const keys = [{ ...key(1, T0), algorithm: 'ES256' }];
+    const now = T0 + DAY;
+    expect(planRotation(keys, now, policy, 'ES256')).toEqual({ kind: 'none' });
+    expect(planRotation(keys, now, policy, 'EdDSA')).toEqual({
+      kind: 'create',
+      activatesAt: now + policy.leadMs,
+    });
+  });
+
   it('promotes the waiting key when the signing one was revoked, else creates one signing at once', () => {
     const now = T0 + DAY;
     expect(

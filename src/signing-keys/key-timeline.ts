@@ -5,6 +5,8 @@ export interface TimelineKey {
   readonly createdAt: number;
   readonly activatesAt: number;
   readonly revokedAt: number | null;
+  /** ES256 or EdDSA; absent when it does not matter (tests of the timeline alone). */
+  readonly algorithm?: string;
 }
 
 /**
@@ -122,12 +124,14 @@ export type KeyPlan =
 /**
  * What the keystore must do at `now` so that a key always signs and its successor is
  * published a lead ahead: nothing; create the first key (signing at once, as nothing can have
- * cached a JWKS yet); create the next one; or promote a waiting key when none signs.
+ * cached a JWKS yet); create the next one (at the end of the period, or a lead from now when
+ * JWT_ALGORITHM changed to `algorithm`); or promote a waiting key when none signs.
  */
 export function planRotation(
   keys: readonly TimelineKey[],
   now: number,
   policy: TimelinePolicy,
+  algorithm?: string,
 ): KeyPlan {
   const statuses = keyStatuses(keys, now, policy);
   const live = keys.filter((key) => key.revokedAt === null);
@@ -143,7 +147,10 @@ export function planRotation(
   if (waiting) {
     return { kind: 'none' };
   }
-  const due = active.activatesAt + policy.rotationMs;
+  const due =
+    algorithm !== undefined && active.algorithm !== algorithm
+      ? now
+      : active.activatesAt + policy.rotationMs;
   if (now < due - policy.leadMs) {
     return { kind: 'none' };
   }

@@ -342,7 +342,12 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
 
   private async applyPlan(): Promise<void> {
     const now = Date.now();
-    const plan = planRotation(this.keys, now, this.policy);
+    const plan = planRotation(
+      this.keys,
+      now,
+      this.policy,
+      this.config.jwtAlgorithm,
+    );
     switch (plan.kind) {
       case 'none':
         return;
