@@ -375,7 +375,13 @@ describe('signing keys (EdDSA)', () => {
 describe('signing keys under JWT_ALGORITHM=HS256', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ env: { JWT_ALGORITHM: 'HS256' } });
+    t = await createTestApp({
+      env: {
+        JWT_ALGORITHM: 'HS256',
+        ADMIN_USERNAME: 'hsadmin',
+        ADMIN_PASSWORD: 'hsadmin-password-1',
+      },
+    });
   });
   afterAll(() => t.close());
 
@@ -386,6 +392,26 @@ describe('signing keys under JWT_ALGORITHM=HS256', () => {
     const jwks = await t.http.get('/.well-known/jwks.json').expect(200);
     expect(jwks.body).toEqual({ keys: [] });
     await expectAccepted(t, user.accessToken);
+  });
+
+  it('lists no keys and refuses to rotate or revoke, saying why', async () => {
+    const list = await t.http
+      .get('/api/admin/signing-keys')
+      .auth('hsadmin', 'hsadmin-password-1')
+      .expect(200);
+    expect(list.body).toEqual({ items: [] });
+    const rotate = await t.http
+      .post('/api/admin/signing-keys/rotate')
+      .auth('hsadmin', 'hsadmin-password-1')
+      .expect(409);
+    expect(rotate.body.message).toBe(
+      'JWT_ALGORITHM=HS256: access tokens are signed with JWT_SECRET, there are no signing keys',
+    );
+    await t.http
+      .post('/api/admin/signing-keys/some-kid/revoke')
+      .auth('hsadmin', 'hsadmin-password-1')
+      .expect(409);
+    expect(await keyRows(t)).toEqual([]);
   });
 });
 

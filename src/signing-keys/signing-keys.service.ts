@@ -246,6 +246,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
    * 409 while one is already waiting, or when another instance rotated at the same moment.
    */
   async rotate(actorId: string | null): Promise<SigningKeyView> {
+    this.assertEnabled();
     await this.reload();
     const now = Date.now();
     const waiting = this.keys.find(
@@ -271,6 +272,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
    * they do not know).
    */
   async revoke(kid: string, actorId: string | null): Promise<SigningKeyView> {
+    this.assertEnabled();
     const result = await this.repository.update(
       { kid, revokedAt: IsNull() },
       { revokedAt: new Date() },
@@ -294,6 +296,14 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     await this.redis.publish(CHANNEL, `revoked:${kid}`);
     await this.applyPlan();
     return (await this.list()).find((key) => key.kid === kid)!;
+  }
+
+  private assertEnabled(): void {
+    if (!this.enabled) {
+      throw new ConflictException(
+        'JWT_ALGORITHM=HS256: access tokens are signed with JWT_SECRET, there are no signing keys',
+      );
+    }
   }
 
   /** Reads the keys again and creates or promotes one if the timeline says so. */
