@@ -112,6 +112,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   private lastReloadAt = 0;
   private reading: Promise<void> | null = null;
   private queuedRead: Promise<void> | null = null;
+  private changes: Promise<unknown> = Promise.resolve();
   private timer?: NodeJS.Timeout;
 
   constructor(
@@ -147,7 +148,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     await this.reload();
     // Before anything is written: a wrong KEYS_SECRET must change nothing stored.
     this.checkKeysSecret();
-    await this.applyPlan();
+    await this.refresh();
     this.timer = setInterval(
       () => void this.refreshLogged(),
       this.policy.refreshMs,
@@ -247,17 +248,19 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
    */
   async rotate(actorId: string | null): Promise<SigningKeyView> {
     this.assertEnabled();
-    await this.reload();
-    const now = Date.now();
-    const waiting = this.keys.find(
-      (key) => key.revokedAt === null && key.activatesAt > now,
-    );
-    if (waiting) {
-      throw new ConflictException(
-        `Key ${waiting.kid} is already waiting to sign from ${new Date(waiting.activatesAt).toISOString()}`,
+    const kid = await this.exclusive(async () => {
+      await this.reload();
+      const now = Date.now();
+      const waiting = this.keys.find(
+        (key) => key.revokedAt === null && key.activatesAt > now,
       );
-    }
-    const kid = await this.create(now + this.policy.leadMs, actorId, 'manual');
+      if (waiting) {
+        throw new ConflictException(
+          `Key ${waiting.kid} is already waiting to sign from ${new Date(waiting.activatesAt).toISOString()}`,
+        );
+      }
+      return this.create(now + this.policy.leadMs, actorId, 'manual');
+    });
     if (!kid) {
       throw new ConflictException(
         'Another instance rotated the keys at the same moment',
@@ -292,9 +295,8 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
       details: { kid },
     });
     this.logger.warn({ msg: 'signing key revoked', kid });
-    await this.reload();
     await this.redis.publish(CHANNEL, `revoked:${kid}`);
-    await this.applyPlan();
+    await this.refresh();
     return (await this.list()).find((key) => key.kid === kid)!;
   }
 
@@ -307,9 +309,21 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Reads the keys again and creates or promotes one if the timeline says so. */
-  async refresh(): Promise<void> {
-    await this.reload();
-    await this.applyPlan();
+  refresh(): Promise<void> {
+    return this.exclusive(async () => {
+      await this.reload();
+      await this.applyPlan();
+    });
+  }
+
+  /**
+   * Runs changes to the keys one after another on this instance, so that a plan and the key it
+   * creates come from one read. Between instances the unique generation decides.
+   */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.changes.catch(() => undefined).then(work);
+    this.changes = run;
+    return run;
   }
 
   private async refreshLogged(): Promise<void> {
