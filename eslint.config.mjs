@@ -86,6 +86,8 @@ export default tseslint.config(
       'ormconfig.ts',
       'test/**/*.ts',
       'bench/**/*.ts',
+      // Stand-alone programs users copy: they read their own environment.
+      'examples/**/*.ts',
       '**/*.mjs',
       '**/*.js',
     ],

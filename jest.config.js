@@ -9,6 +9,8 @@ const esmPackages = [
   'content-disposition',
   'cookie',
   'file-type',
+  // ESM-only since v6: verifies ES256/EdDSA access tokens (jsonwebtoken has no EdDSA)
+  'jose',
   'strtok3',
   'token-types',
   'uint8array-extras',

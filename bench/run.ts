@@ -35,6 +35,7 @@ import {
   startServer,
 } from './lib/server-process';
 import { median, pairedRatios, sumCounts, type TimedSample } from './lib/stats';
+import { verificationCost } from './lib/verify-cost';
 
 const ROOT = resolve(__dirname, '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -101,6 +102,7 @@ function serverEnv(
     ...inherited,
     NODE_ENV: 'production',
     JWT_SECRET: jwtSecret,
+    KEYS_SECRET: jwtSecret,
     DATA_DIR: dataDir,
     PORT: '0',
     BCRYPT_COST: String(options.bcryptCost),
@@ -747,6 +749,17 @@ async function main(): Promise<void> {
         },
       );
       peakA = Math.max(peakA, login.peakRssMb);
+    }
+
+    // 3b'. What verifying a token costs per algorithm, on a miss and on a hit, measured in the
+    // runner while the servers idle (the jwt route above is nearly all hits).
+    if (options.phases.has('verify')) {
+      await quiesce();
+      const verification = await verificationCost(options.duration);
+      for (const row of verification) {
+        log(`[verify] ${row.name}: ${row.rps?.toFixed(0)} per second`);
+      }
+      rows.push(...verification);
     }
 
     // 3c. The jwt route's p99 alone and during a login storm, interleaved. The probe is a

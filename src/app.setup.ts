@@ -2,6 +2,7 @@ import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import {
   type INestApplication,
+  RequestMethod,
   ServiceUnavailableException,
 } from '@nestjs/common';
 import {
@@ -21,6 +22,7 @@ import { enterRequestContext } from './common/http/request-context';
 import { requestIdFor } from './common/http/request-id';
 import { logRequest } from './common/logging/request-log';
 import { serveConsole } from './console/console-static';
+import { JWKS_PATH } from './signing-keys/jwks.controller';
 
 /** The adapter options that must exist before the app does (body limit, proxy trust, request ids). */
 export function createAdapter(config: AppConfig): FastifyAdapter {
@@ -45,7 +47,10 @@ export async function configureApp(
   app: NestFastifyApplication,
   config: AppConfig,
 ): Promise<void> {
-  app.setGlobalPrefix('api');
+  // The JWKS lives where verifiers look for it by convention, not under /api.
+  app.setGlobalPrefix('api', {
+    exclude: [{ path: JWKS_PATH, method: RequestMethod.GET }],
+  });
   app.enableShutdownHooks();
   if (config.corsOrigins.length > 0) {
     app.enableCors({

@@ -64,6 +64,13 @@ async function call(
   };
 }
 
+function kidOf(token: string): string {
+  const header = JSON.parse(
+    Buffer.from(token.split('.')[0], 'base64url').toString(),
+  ) as { kid: string };
+  return header.kid;
+}
+
 async function eventually(check: () => Promise<boolean>, what: string) {
   const deadline = Date.now() + 20_000;
   while (Date.now() < deadline) {
@@ -154,6 +161,9 @@ describeUnless(
         DATA_DIR: dataDir,
         REDIS_URL: `redis://127.0.0.1:${redisPort}`,
         JWT_SECRET: randomBytes(48).toString('base64url'),
+        KEYS_SECRET: randomBytes(48).toString('base64url'),
+        // Signing keys rotate every 8 s (a successor published 4 s ahead) all through this file.
+        SIGNING_KEY_ROTATION: '8s',
         BCRYPT_COST: '4',
         RATE_LIMIT_DATA: '6/minute',
         ADMIN_USERNAME: admin[0],
@@ -233,6 +243,159 @@ describeUnless(
       expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
     });
 
+    it('keeps answering while Redis is down, honours revocations through the database, and shares state again when Redis returns', async () => {
+      const before = await register('outage');
+      const { id, key } = await createKey(before.token);
+      expect((await call(b, 'GET', '/api/data', { key })).status).toBe(200);
+
+      await stopRedis();
+      await eventually(redisIs('down'), 'both instances notice Redis is gone');
+
+      // Logins, tokens, keys and limits still work on either instance.
+      const during = await call(b, 'POST', '/api/login', {
+        body: { username: before.username, password },
+      });
+      expect(during.status).toBe(200);
+      const token = during.body.access_token as string;
+      expect((await call(a, 'GET', '/api/profile', { token })).status).toBe(
+        200,
+      );
+      expect((await call(a, 'GET', '/api/data', { key })).status).toBe(200);
+
+      // A revocation made now cannot be broadcast: the other instance asks the database.
+      expect((await call(a, 'POST', '/api/logout', { token })).status).toBe(
+        204,
+      );
+      expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
+        401,
+      );
+      const deleted = await call(a, 'DELETE', `/api/api-keys/${id}`, {
+        token: before.token,
+      });
+      expect(deleted.status).toBe(204);
+      expect((await call(b, 'GET', '/api/data', { key })).status).toBe(401);
+
+      await startRedis();
+      await eventually(redisIs('up'), 'both instances reconnect to Redis');
+
+      // Broadcasts and shared counters are back.
+      const after = await register('recovered');
+      expect((await call(b, 'GET', '/api/profile', after)).status).toBe(200);
+      expect((await call(a, 'POST', '/api/logout', after)).status).toBe(204);
+      expect((await call(b, 'GET', '/api/profile', after)).status).toBe(401);
+      const fresh = await register('limitagain');
+      const { key: freshKey } = await createKey(fresh.token);
+      const statuses: number[] = [];
+      for (let i = 0; i < 7; i += 1) {
+        statuses.push(
+          (await call(i % 2 ? b : a, 'GET', '/api/data', { key: freshKey }))
+            .status,
+        );
+      }
+      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
+    });
+
+    it('verifies a token signed before a key rotation on both instances after it', async () => {
+      const { username, token } = await register('rotation');
+      const before = kidOf(token);
+      expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
+        200,
+      );
+      let after = before;
+      await eventually(async () => {
+        const login = await call(b, 'POST', '/api/login', {
+          body: { username, password },
+        });
+        after = kidOf(login.body.access_token as string);
+        return after !== before;
+      }, 'instance b signs with the next key');
+      for (const server of [a, b]) {
+        expect(
+          (await call(server, 'GET', '/api/profile', { token })).status,
+        ).toBe(200);
+      }
+      const jwks = await fetch(`${a.url}/.well-known/jwks.json`);
+      const kids = (
+        (await jwks.json()) as { keys: { kid: string }[] }
+      ).keys.map((key) => key.kid);
+      expect(kids).toEqual(expect.arrayContaining([before, after]));
+    });
+
+    it('refuses on both instances at once the tokens of a key revoked on one', async () => {
+      const { username, token } = await register('leak');
+      const kid = kidOf(token);
+      // Verified (and cached) on both first.
+      expect((await call(a, 'GET', '/api/profile', { token })).status).toBe(
+        200,
+      );
+      expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
+        200,
+      );
+      const revoked = await call(
+        a,
+        'POST',
+        `/api/admin/signing-keys/${kid}/revoke`,
+        {
+          basic: admin,
+        },
+      );
+      expect(revoked.status).toBe(200);
+      expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
+        401,
+      );
+      expect((await call(a, 'GET', '/api/profile', { token })).status).toBe(
+        401,
+      );
+      const jwks = await fetch(`${b.url}/.well-known/jwks.json`);
+      expect(
+        ((await jwks.json()) as { keys: { kid: string }[] }).keys.map(
+          (key) => key.kid,
+        ),
+      ).not.toContain(kid);
+      // Both instances sign with a live key again.
+      for (const server of [b, a]) {
+        const login = await call(server, 'POST', '/api/login', {
+          body: { username, password },
+        });
+        expect(login.status).toBe(200);
+        const fresh = login.body.access_token as string;
+        expect(kidOf(fresh)).not.toBe(kid);
+        expect(
+          (await call(a, 'GET', '/api/profile', { token: fresh })).status,
+        ).toBe(200);
+        expect(
+          (await call(b, 'GET', '/api/profile', { token: fresh })).status,
+        ).toBe(200);
+      }
+    });
+
+    it('refuses a revoked key’s tokens on the other instance while Redis is down (through the database)', async () => {
+      const { token } = await register('keyoutage');
+      const kid = kidOf(token);
+      expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
+        200,
+      );
+      await stopRedis();
+      await eventually(redisIs('down'), 'both instances notice Redis is gone');
+      try {
+        const revoked = await call(
+          a,
+          'POST',
+          `/api/admin/signing-keys/${kid}/revoke`,
+          {
+            basic: admin,
+          },
+        );
+        expect(revoked.status).toBe(200);
+        expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
+          401,
+        );
+      } finally {
+        await startRedis();
+        await eventually(redisIs('up'), 'both instances reconnect to Redis');
+      }
+    });
+
     it('answers a refresh token raced on both instances with one pair, and honours a logout made on the other', async () => {
       const username = `race${randomBytes(3).toString('hex')}`;
       const registered = await call(a, 'POST', '/api/register', {
@@ -285,58 +448,6 @@ describeUnless(
           message: 'Invalid, expired or already used refresh token',
         },
       });
-    });
-
-    it('keeps answering while Redis is down, honours revocations through the database, and shares state again when Redis returns', async () => {
-      const before = await register('outage');
-      const { id, key } = await createKey(before.token);
-      expect((await call(b, 'GET', '/api/data', { key })).status).toBe(200);
-
-      await stopRedis();
-      await eventually(redisIs('down'), 'both instances notice Redis is gone');
-
-      // Logins, tokens, keys and limits still work on either instance.
-      const during = await call(b, 'POST', '/api/login', {
-        body: { username: before.username, password },
-      });
-      expect(during.status).toBe(200);
-      const token = during.body.access_token as string;
-      expect((await call(a, 'GET', '/api/profile', { token })).status).toBe(
-        200,
-      );
-      expect((await call(a, 'GET', '/api/data', { key })).status).toBe(200);
-
-      // A revocation made now cannot be broadcast: the other instance asks the database.
-      expect((await call(a, 'POST', '/api/logout', { token })).status).toBe(
-        204,
-      );
-      expect((await call(b, 'GET', '/api/profile', { token })).status).toBe(
-        401,
-      );
-      const deleted = await call(a, 'DELETE', `/api/api-keys/${id}`, {
-        token: before.token,
-      });
-      expect(deleted.status).toBe(204);
-      expect((await call(b, 'GET', '/api/data', { key })).status).toBe(401);
-
-      await startRedis();
-      await eventually(redisIs('up'), 'both instances reconnect to Redis');
-
-      // Broadcasts and shared counters are back.
-      const after = await register('recovered');
-      expect((await call(b, 'GET', '/api/profile', after)).status).toBe(200);
-      expect((await call(a, 'POST', '/api/logout', after)).status).toBe(204);
-      expect((await call(b, 'GET', '/api/profile', after)).status).toBe(401);
-      const fresh = await register('limitagain');
-      const { key: freshKey } = await createKey(fresh.token);
-      const statuses: number[] = [];
-      for (let i = 0; i < 7; i += 1) {
-        statuses.push(
-          (await call(i % 2 ? b : a, 'GET', '/api/data', { key: freshKey }))
-            .status,
-        );
-      }
-      expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
     });
   },
 );

@@ -18,6 +18,7 @@ import { PublicMetadata } from '../src/auth/decorators/public.decorator';
 import { RolesMetadata } from '../src/auth/decorators/roles.decorator';
 import { ScopesMetadata } from '../src/auth/decorators/scopes.decorator';
 import { AuthenticationGuard } from '../src/auth/guards/authentication.guard';
+import { JWKS_PATH } from '../src/signing-keys/jwks.controller';
 import type { Role } from '../src/users/user.entity';
 import { createTestApp, type TestApp } from './support/app';
 
@@ -80,8 +81,11 @@ function inventory(t: TestApp): Route[] {
         for (const handlerPath of pathsOf(
           Reflect.getMetadata(PATH_METADATA, handler),
         )) {
+          const path = joinPath('/', classPath, handlerPath);
+          // configureApp excludes only the JWKS from the /api prefix.
+          const prefix = path === `/${JWKS_PATH}` ? '' : '/api';
           routes.push({
-            route: `${RequestMethod[method]} ${joinPath('/api', classPath, handlerPath)}`,
+            route: `${RequestMethod[method]} ${joinPath(prefix, path)}`,
             schemes: reflector.getAllAndOverride(AuthSchemesMetadata, targets),
             isPublic:
               reflector.getAllAndOverride(PublicMetadata, targets) === true,
@@ -165,6 +169,8 @@ describe('route inventory', () => {
        "DELETE /api/session → session",
        "DELETE /api/sessions/:id → jwt, session",
        "DELETE /api/users/:id → jwt, session, basic; roles: admin",
+       "GET /.well-known/jwks.json → public",
+       "GET /api/admin/signing-keys → jwt, session, basic; roles: admin",
        "GET /api/admin/stats → jwt, session; roles: admin",
        "GET /api/api-keys → jwt, session",
        "GET /api/audit → jwt, session, basic; roles: admin",
@@ -181,6 +187,8 @@ describe('route inventory', () => {
        "GET /api/users/:id → jwt, session, basic; roles: admin",
        "PATCH /api/profile → jwt, session",
        "PATCH /api/users/:id → jwt, session, basic; roles: admin",
+       "POST /api/admin/signing-keys/:kid/revoke → jwt, session, basic; roles: admin",
+       "POST /api/admin/signing-keys/rotate → jwt, session, basic; roles: admin",
        "POST /api/api-keys → jwt, session",
        "POST /api/login → public",
        "POST /api/logout → jwt",

@@ -99,14 +99,31 @@ describe('the server process', () => {
     }
   });
 
-  it('refuses to start in production without a JWT_SECRET, with a clear message', async () => {
+  it('refuses to start in production without a JWT_SECRET under HS256, with a clear message', async () => {
+    const server = startServer(
+      {
+        NODE_ENV: 'production',
+        JWT_ALGORITHM: 'HS256',
+        DATA_DIR: dataDir,
+        ...database.env,
+      },
+      await freePort(),
+    );
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain(
+      'JWT_SECRET is required when NODE_ENV=production',
+    );
+    expect(server.output()).not.toMatch(/\n\s+at /);
+  });
+
+  it('refuses to start in production without a KEYS_SECRET, with a clear message', async () => {
     const server = startServer(
       { NODE_ENV: 'production', DATA_DIR: dataDir, ...database.env },
       await freePort(),
     );
     expect(await server.exited).toBe(1);
     expect(server.output()).toContain(
-      'JWT_SECRET is required when NODE_ENV=production',
+      'KEYS_SECRET is required when NODE_ENV=production with JWT_ALGORITHM=ES256',
     );
     expect(server.output()).not.toMatch(/\n\s+at /);
   });

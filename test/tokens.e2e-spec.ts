@@ -153,11 +153,16 @@ async function revokedRows(t: TestApp, jti: string): Promise<number> {
   return Number(rows[0].n);
 }
 
+// JWT_ALGORITHM=HS256 keeps the behaviour before asymmetric keys: this file proves it (it crafts
+// tokens with JWT_SECRET). ES256/EdDSA tokens: test/signing-keys.e2e-spec.ts.
+const HS256 = { JWT_ALGORITHM: 'HS256' };
+
 describe('tokens', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await createTestApp({
       env: {
+        ...HS256,
         ADMIN_USERNAME: 'root',
         ADMIN_PASSWORD: 'root-password-1',
         // Strict rotation: a spent token is refused at once. The grace has its own file,
@@ -634,7 +639,9 @@ describe('tokens across a restart', () => {
   let current: TestApp;
   beforeAll(async () => {
     // No reuse grace: the spent token is refused at once after the restart.
-    first = await createTestApp({ env: { REFRESH_REUSE_GRACE: '0' } });
+    first = await createTestApp({
+      env: { ...HS256, REFRESH_REUSE_GRACE: '0' },
+    });
     current = first;
   });
   afterAll(async () => {
@@ -673,7 +680,7 @@ describe('a token verified before, once it expires', () => {
   // was refused on its next request).
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp({ env: { ACCESS_TOKEN_TTL: '2' } });
+    t = await createTestApp({ env: { ...HS256, ACCESS_TOKEN_TTL: '2' } });
   });
   afterAll(async () => {
     await t.close();

@@ -13,6 +13,8 @@ export const AUDIT_EVENT_TYPES = [
   'session_revoked',
   'user_updated',
   'user_deleted',
+  'signing_key_created',
+  'signing_key_revoked',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

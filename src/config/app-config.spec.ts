@@ -37,9 +37,9 @@ describe(loadConfig.name, () => {
   });
 
   it('refuses to start in production without a JWT_SECRET, saying how to make one', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
-      /JWT_SECRET is required when NODE_ENV=production/,
-    );
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', JWT_ALGORITHM: 'HS256' }),
+    ).toThrow(/JWT_SECRET is required when NODE_ENV=production/);
   });
 
   it('refuses a JWT_SECRET under 32 bytes, in production or not', () => {
@@ -50,9 +50,64 @@ describe(loadConfig.name, () => {
       /at least 32 bytes/,
     );
     expect(
-      loadConfig({ NODE_ENV: 'production', JWT_SECRET: strongSecret })
-        .production,
+      loadConfig({
+        NODE_ENV: 'production',
+        JWT_ALGORITHM: 'HS256',
+        JWT_SECRET: strongSecret,
+      }).production,
     ).toBe(true);
+  });
+
+  it('signs with ES256 by default, EdDSA or HS256 when asked, and refuses anything else', () => {
+    expect(loadConfig({}).jwtAlgorithm).toBe('ES256');
+    expect(loadConfig({ JWT_ALGORITHM: 'EdDSA' }).jwtAlgorithm).toBe('EdDSA');
+    expect(loadConfig({ JWT_ALGORITHM: 'HS256' }).jwtAlgorithm).toBe('HS256');
+    expect(() => loadConfig({ JWT_ALGORITHM: 'none' })).toThrow(
+      /JWT_ALGORITHM must be one of ES256, EdDSA, HS256 \(got "none"\)/,
+    );
+    expect(() => loadConfig({ JWT_ALGORITHM: 'RS256' })).toThrow(
+      /JWT_ALGORITHM/,
+    );
+  });
+
+  it('generates KEYS_SECRET into DATA_DIR outside production, only for asymmetric keys', () => {
+    const keys = jest.fn(() => 'k'.repeat(40));
+    const config = loadConfig({ DATA_DIR: '/tmp/x' }, undefined, keys);
+    expect(config.keysSecret).toBe('k'.repeat(40));
+    expect(keys).toHaveBeenCalledWith('/tmp/x');
+    keys.mockClear();
+    expect(
+      loadConfig({ KEYS_SECRET: strongSecret }, undefined, keys).keysSecret,
+    ).toBe(strongSecret);
+    expect(
+      loadConfig({ JWT_ALGORITHM: 'HS256' }, undefined, keys).keysSecret,
+    ).toBe('');
+    expect(keys).not.toHaveBeenCalled();
+  });
+
+  it('requires a KEYS_SECRET of 32 bytes in production unless tokens are HS256, and no JWT_SECRET then', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /KEYS_SECRET is required when NODE_ENV=production with JWT_ALGORITHM=ES256/,
+    );
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', KEYS_SECRET: 'short' }),
+    ).toThrow(/KEYS_SECRET must be at least 32 bytes/);
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      KEYS_SECRET: strongSecret,
+    });
+    expect(config.keysSecret).toBe(strongSecret);
+    expect(config.jwtSecret).toBe('');
+  });
+
+  it('rotates signing keys every 30 days unless SIGNING_KEY_ROTATION says otherwise', () => {
+    expect(loadConfig({}).signingKeyRotationSeconds).toBe(30 * 86400);
+    expect(
+      loadConfig({ SIGNING_KEY_ROTATION: '7d' }).signingKeyRotationSeconds,
+    ).toBe(7 * 86400);
+    expect(() => loadConfig({ SIGNING_KEY_ROTATION: 'often' })).toThrow(
+      /SIGNING_KEY_ROTATION must be a duration/,
+    );
   });
 
   it('lists every bad variable in one error', () => {
@@ -167,7 +222,7 @@ describe(loadConfig.name, () => {
   it('makes cookies Secure by default in production only', () => {
     expect(loadConfig({}, () => '').cookieSecure).toBe(false);
     expect(
-      loadConfig({ NODE_ENV: 'production', JWT_SECRET: strongSecret })
+      loadConfig({ NODE_ENV: 'production', KEYS_SECRET: strongSecret })
         .cookieSecure,
     ).toBe(true);
     expect(loadConfig({ COOKIE_SECURE: 'true' }, () => '').cookieSecure).toBe(

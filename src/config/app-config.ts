@@ -19,6 +19,15 @@ export abstract class AppConfig {
   /** Set when JWT_SECRET is given; otherwise `resolveJwtSecret` generates one into dataDir. */
   declare readonly jwtSecret: string;
   declare readonly jwtIssuer: string;
+  /** How access tokens are signed: with the keystore's keys (ES256, EdDSA) or JWT_SECRET (HS256). */
+  declare readonly jwtAlgorithm: JwtAlgorithm;
+  /**
+   * The key-encryption key for the signing keys' private parts; set when KEYS_SECRET is given,
+   * otherwise `readOrCreateKeysSecret` generates one into dataDir. Empty under HS256 in production.
+   */
+  declare readonly keysSecret: string;
+  /** How long a signing key signs before its successor takes over. */
+  declare readonly signingKeyRotationSeconds: number;
   declare readonly jwtAudience: string;
   declare readonly accessTokenTtlSeconds: number;
   declare readonly refreshTokenTtlSeconds: number;
@@ -48,6 +57,11 @@ export abstract class AppConfig {
   declare readonly logLevel: LogLevel;
   declare readonly bodyLimitBytes: number;
 }
+
+export const JWT_ALGORITHMS = ['ES256', 'EdDSA', 'HS256'] as const;
+export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
+/** The algorithms whose keys live in the keystore (src/signing-keys). */
+export type AsymmetricAlgorithm = Exclude<JwtAlgorithm, 'HS256'>;
 
 export type DatabaseConfig =
   | { readonly type: 'sqlite'; readonly path: string }
@@ -95,6 +109,7 @@ const MIN_SECRET_BYTES = 32;
 export function loadConfig(
   env: Env,
   generatedJwtSecret?: (dataDir: string) => string,
+  generatedKeysSecret?: (dataDir: string) => string,
 ): AppConfig {
   const problems: string[] = [];
   const production = env.NODE_ENV === 'production';
@@ -104,12 +119,24 @@ export function loadConfig(
   const dataDir = resolve(env.DATA_DIR || 'data');
   const database = parseDatabaseUrl(env.DATABASE_URL, dataDir, problems);
 
+  const jwtAlgorithm = algorithm(env.JWT_ALGORITHM, problems);
   const jwtSecret = env.JWT_SECRET ?? '';
   if (jwtSecret && Buffer.byteLength(jwtSecret) < MIN_SECRET_BYTES) {
     problems.push(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes long`);
-  } else if (!jwtSecret && production) {
+  } else if (!jwtSecret && production && jwtAlgorithm === 'HS256') {
     problems.push(
       `JWT_SECRET is required when NODE_ENV=production (at least ${MIN_SECRET_BYTES} random bytes, e.g. \`openssl rand -base64 48\`)`,
+    );
+  }
+
+  const keysSecret = env.KEYS_SECRET ?? '';
+  if (keysSecret && Buffer.byteLength(keysSecret) < MIN_SECRET_BYTES) {
+    problems.push(
+      `KEYS_SECRET must be at least ${MIN_SECRET_BYTES} bytes long`,
+    );
+  } else if (!keysSecret && production && jwtAlgorithm !== 'HS256') {
+    problems.push(
+      `KEYS_SECRET is required when NODE_ENV=production with JWT_ALGORITHM=${jwtAlgorithm} (at least ${MIN_SECRET_BYTES} random bytes, e.g. \`openssl rand -base64 48\`; keep it: it decrypts the signing keys)`,
     );
   }
 
@@ -122,6 +149,14 @@ export function loadConfig(
     jwtSecret,
     jwtIssuer: 'gatehouse',
     jwtAudience: 'gatehouse-api',
+    jwtAlgorithm,
+    keysSecret,
+    signingKeyRotationSeconds: duration(
+      env.SIGNING_KEY_ROTATION,
+      '30d',
+      'SIGNING_KEY_ROTATION',
+      problems,
+    ),
     accessTokenTtlSeconds: duration(
       env.ACCESS_TOKEN_TTL,
       '15m',
@@ -196,6 +231,9 @@ export function loadConfig(
   }
   if (!config.jwtSecret && generatedJwtSecret) {
     config.jwtSecret = generatedJwtSecret(dataDir);
+  }
+  if (!config.keysSecret && jwtAlgorithm !== 'HS256' && generatedKeysSecret) {
+    config.keysSecret = generatedKeysSecret(dataDir);
   }
   return Object.freeze(
     Object.assign(Object.create(AppConfig.prototype) as AppConfig, config),
@@ -381,6 +419,22 @@ function reuseGrace(value: string | undefined, problems: string[]): number {
     return 10;
   }
   return seconds;
+}
+
+function algorithm(
+  value: string | undefined,
+  problems: string[],
+): JwtAlgorithm {
+  if (!value) {
+    return 'ES256';
+  }
+  if (!(JWT_ALGORITHMS as readonly string[]).includes(value)) {
+    problems.push(
+      `JWT_ALGORITHM must be one of ${JWT_ALGORITHMS.join(', ')} (got "${value}")`,
+    );
+    return 'ES256';
+  }
+  return value as JwtAlgorithm;
 }
 
 function logLevel(value: string | undefined, problems: string[]): LogLevel {

@@ -2,12 +2,12 @@
 // AppConfig is provided to every module. Imports nothing of ours.
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, loadConfig } from './app-config';
-import { readOrCreateJwtSecret } from './jwt-secret';
+import { readOrCreateJwtSecret, readOrCreateKeysSecret } from './jwt-secret';
 
 export function configFromEnvironment(
   env: NodeJS.ProcessEnv = process.env,
 ): AppConfig {
-  return loadConfig(env, readOrCreateJwtSecret);
+  return loadConfig(env, readOrCreateJwtSecret, readOrCreateKeysSecret);
 }
 
 @Module({})

@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const SECRET_FILE = 'jwt-secret';
+const KEYS_SECRET_FILE = 'keys-secret';
 
 /**
  * Outside production the secret is generated once and kept in the data folder, so tokens
@@ -10,7 +11,31 @@ const SECRET_FILE = 'jwt-secret';
  * one secret: the loser of the race reads the winner's file.
  */
 export function readOrCreateJwtSecret(dataDir: string): string {
-  const file = join(dataDir, SECRET_FILE);
+  return readOrCreateSecret(
+    dataDir,
+    SECRET_FILE,
+    'delete it to have a new one generated',
+  );
+}
+
+/**
+ * The signing keys' key-encryption key (KEYS_SECRET), kept the same way. Unlike the JWT
+ * secret it must never be regenerated while keys encrypted with it are in the database.
+ */
+export function readOrCreateKeysSecret(dataDir: string): string {
+  return readOrCreateSecret(
+    dataDir,
+    KEYS_SECRET_FILE,
+    'restore the original, or set KEYS_SECRET to it',
+  );
+}
+
+function readOrCreateSecret(
+  dataDir: string,
+  name: string,
+  remedy: string,
+): string {
+  const file = join(dataDir, name);
   mkdirSync(dataDir, { recursive: true });
   try {
     writeFileSync(file, randomBytes(48).toString('base64url'), {
@@ -24,9 +49,7 @@ export function readOrCreateJwtSecret(dataDir: string): string {
   }
   const secret = readFileSync(file, 'utf8').trim();
   if (Buffer.byteLength(secret) < 32) {
-    throw new Error(
-      `${file} holds a secret under 32 bytes: delete it to have a new one generated`,
-    );
+    throw new Error(`${file} holds a secret under 32 bytes: ${remedy}`);
   }
   return secret;
 }

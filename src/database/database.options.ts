@@ -3,6 +3,7 @@ import { ApiKey } from '../api-keys/api-key.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import type { AppConfig } from '../config/app-config';
 import { Session } from '../sessions/session.entity';
+import { SigningKey } from '../signing-keys/signing-key.entity';
 import { RefreshToken } from '../tokens/refresh-token.entity';
 import { RevokedToken } from '../tokens/revoked-token.entity';
 import { UsageDaily } from '../usage/usage-daily.entity';
@@ -19,6 +20,7 @@ export const ENTITIES = [
   Session,
   UsageDaily,
   AuditEvent,
+  SigningKey,
 ];
 
 /** The one definition of the connection, used by the app, the tests and `ormconfig.ts`. */

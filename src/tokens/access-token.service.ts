@@ -2,10 +2,12 @@ import { createSecretKey, type KeyObject, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../config/app-config';
+import { SigningKeysService } from '../signing-keys/signing-keys.service';
 import { accessTokenIssuedAt } from '../users/credential-epoch';
 import type { Role } from '../users/user.entity';
 
 export const ACCESS_TOKEN_TYPE = 'access';
+/** The algorithm of JWT_ALGORITHM=HS256, where JWT_SECRET signs (through @nestjs/jwt). */
 export const JWT_ALGORITHM = 'HS256';
 
 /**
@@ -45,6 +47,7 @@ export class AccessTokenService {
   constructor(
     private readonly jwt: JwtService,
     private readonly config: AppConfig,
+    private readonly signingKeys: SigningKeysService,
   ) {}
 
   /** `tokensValidAfter` is the user's cut-off: the token is stamped strictly after it. */
@@ -66,11 +69,18 @@ export class AccessTokenService {
       exp: iat + expiresIn,
       typ: ACCESS_TOKEN_TYPE,
     };
-    const token = this.jwt.sign(claims, {
-      algorithm: JWT_ALGORITHM,
-      issuer: this.config.jwtIssuer,
-      audience: this.config.jwtAudience,
-    });
+    const token =
+      this.config.jwtAlgorithm === 'HS256'
+        ? this.jwt.sign(claims, {
+            algorithm: JWT_ALGORITHM,
+            issuer: this.config.jwtIssuer,
+            audience: this.config.jwtAudience,
+          })
+        : this.signingKeys.sign({
+            ...claims,
+            iss: this.config.jwtIssuer,
+            aud: this.config.jwtAudience,
+          });
     return { token, jti, expiresIn, exp: claims.exp };
   }
 }

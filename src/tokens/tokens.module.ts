@@ -1,9 +1,10 @@
 // Owns issued tokens: signing access tokens, the refresh_tokens table (rotation, families) and
-// the revoked_tokens blacklist. Imports config and database only.
+// the revoked_tokens blacklist. Imports config, database and signing-keys (the asymmetric keys).
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config';
+import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import {
   AccessTokenService,
   JWT_ALGORITHM,
@@ -17,6 +18,7 @@ import { RevokedToken } from './revoked-token.entity';
 @Module({
   imports: [
     TypeOrmModule.forFeature([RefreshToken, RevokedToken]),
+    SigningKeysModule,
     JwtModule.registerAsync({
       inject: [AppConfig],
       useFactory: (config: AppConfig) => ({

@@ -68,7 +68,14 @@ export async function createTestApp(
     },
   );
   await configureApp(app, config);
-  await app.init();
+  try {
+    await app.init();
+  } catch (error) {
+    // A start-up that fails (as tests of bad configuration expect) must not leave its database
+    // pool or Redis connections holding jest open.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   await app.getHttpAdapter().getInstance().ready();
   return {
     app,

@@ -12,12 +12,14 @@ import {
   JWT_ALGORITHM,
   jwtKey,
 } from '../../tokens/access-token.service';
+import { SigningKeysService } from '../../signing-keys/signing-keys.service';
 import { RevocationService } from '../../tokens/revocation.service';
 import { isIssuedBefore } from '../../users/credential-epoch';
 import { type UserAuthState, UsersService } from '../../users/users.service';
 import { bearerToken } from '../guards/presented-credentials';
 import { FULL_ACCESS } from '../scopes';
 import {
+  asError,
   type Validating,
   validateAndReport,
   type Verdict,
@@ -27,15 +29,24 @@ import { VerifiedTokenCache } from './verified-token-cache';
 /** passport-jwt's typings say Express; it reads only `headers.authorization`, which Fastify's request has. */
 type PassportRequest = Parameters<Strategy['authenticate']>[0];
 
+/** The keystore, for ES256/EdDSA tokens; absent under HS256. */
+type CachingJwtStrategyOptions = StrategyOptionsWithRequest & {
+  keys: SigningKeysService | null;
+};
+
 /**
  * passport-jwt, skipping jsonwebtoken for a token it has verified before (the signature check
  * was about a fifth of the jwt route's CPU time): see VerifiedTokenCache for why that is safe.
+ * ES256 and EdDSA tokens are verified by the keystore (jose) instead: jsonwebtoken, under
+ * passport-jwt, knows no EdDSA, and cannot pick a key by `kid` without a second parse.
  */
 class CachingJwtStrategy extends Strategy {
   private readonly verifiedTokens: VerifiedTokenCache;
+  private readonly keys: SigningKeysService | null;
+  private readonly expected: { issuer: string; audience: string };
 
   constructor(
-    options: StrategyOptionsWithRequest,
+    options: CachingJwtStrategyOptions,
     verifyClaims: VerifyCallbackWithRequest,
   ) {
     const verifiedTokens = new VerifiedTokenCache();
@@ -48,14 +59,45 @@ class CachingJwtStrategy extends Strategy {
       verifyClaims(request, payload, done);
     });
     this.verifiedTokens = verifiedTokens;
+    this.keys = options.keys;
+    this.expected = {
+      issuer: options.issuer as string,
+      audience: options.audience as string,
+    };
+    // A revoked key's tokens may sit in the cache: they must meet the keystore again.
+    this.keys?.onRevoked(() => verifiedTokens.clear());
   }
 
   override authenticate(request: PassportRequest, options?: object): void {
     const token = bearerToken(request);
-    const claims = token ? this.verifiedTokens.get(token) : undefined;
-    if (!claims) {
+    // While another instance's key revocation might not have reached us, every token's key is
+    // checked again (the keystore asks the database).
+    const claims =
+      token && (!this.keys || this.keys.trustworthy)
+        ? this.verifiedTokens.get(token)
+        : undefined;
+    if (claims) {
+      return this.report(request, claims);
+    }
+    if (!this.keys) {
       return super.authenticate(request, options);
     }
+    if (!token) {
+      return this.fail(401);
+    }
+    this.keys.verify(token, this.expected).then(
+      (payload) => {
+        if (!isAccessTokenClaims(payload)) {
+          return this.fail(401);
+        }
+        this.verifiedTokens.remember(token, payload);
+        this.report(request, payload);
+      },
+      (error: unknown) => this.error(asError(error)),
+    );
+  }
+
+  private report(request: PassportRequest, claims: AccessTokenClaims): void {
     validateAndReport(
       this as unknown as Validating<[PassportRequest, unknown]>,
       request,
@@ -65,9 +107,10 @@ class CachingJwtStrategy extends Strategy {
 }
 
 /**
- * Bearer access tokens. passport-jwt checks the signature with the one configured algorithm
- * (so `alg: none` and algorithm swaps fail), `iss`, `aud` and `exp`; `validate` adds what a
- * signature cannot tell: the token type, the blacklist, and the user's current state.
+ * Bearer access tokens. The keystore (ES256, EdDSA) or passport-jwt (HS256) checks the
+ * signature with the configured algorithms only (so `alg: none` and algorithm swaps fail),
+ * `iss`, `aud` and `exp`; `validate` adds what a signature cannot tell: the token type, the
+ * blacklist, and the user's current state.
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(CachingJwtStrategy, 'jwt') {
@@ -75,8 +118,10 @@ export class JwtStrategy extends PassportStrategy(CachingJwtStrategy, 'jwt') {
     config: AppConfig,
     private readonly revocation: RevocationService,
     private readonly users: UsersService,
+    keys: SigningKeysService,
   ) {
     super({
+      keys: config.jwtAlgorithm === 'HS256' ? null : keys,
       jwtFromRequest: bearerToken,
       secretOrKey: jwtKey(config.jwtSecret) as unknown as Buffer,
       algorithms: [JWT_ALGORITHM],

@@ -35,7 +35,12 @@ export class VerifiedTokenCache {
     return claims;
   }
 
-  /** Call only with claims that jsonwebtoken has just verified for exactly this token. */
+  /** After a signing key is revoked: its tokens must be verified again (and fail). */
+  clear(): void {
+    this.entries.clear();
+  }
+
+  /** Call only with claims that jsonwebtoken (or jose) has just verified for exactly this token. */
   remember(token: string, claims: AccessTokenClaims): void {
     if (this.entries.has(token)) {
       return;
