@@ -415,6 +415,36 @@ describe('signing keys under JWT_ALGORITHM=HS256', () => {
   });
 });
 
+describe('signing keys after a move from ES256 to JWT_ALGORITHM=HS256', () => {
+  it('publishes and lists none of the keys an earlier run left, and refuses their tokens', async () => {
+    const first = await createTestApp({
+      env: { ADMIN_USERNAME: 'mover', ADMIN_PASSWORD: 'mover-password-1' },
+    });
+    const user = await registerUser(first.http);
+    expect(header(user.accessToken).alg).toBe('ES256');
+    const rows = await keyRows(first);
+    expect(rows).toHaveLength(1);
+    await first.app.close();
+    const t = await createTestApp({
+      dataDir: first.dataDir,
+      env: { ...first.env, JWT_ALGORITHM: 'HS256' },
+    });
+    try {
+      expect(await keyRows(t)).toEqual(rows);
+      const jwks = await t.http.get('/.well-known/jwks.json').expect(200);
+      expect(jwks.body).toEqual({ keys: [] });
+      const list = await t.http
+        .get('/api/admin/signing-keys')
+        .auth('mover', 'mover-password-1')
+        .expect(200);
+      expect(list.body).toEqual({ items: [] });
+      await expectRefused(t, user.accessToken);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('start-up with the keys on one database', () => {
   it('makes one key when two instances start at once', async () => {
     const database = await createTestDatabase();

@@ -210,6 +210,10 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
 
   /** The public keys that may verify a live token: the active one, a waiting successor, retired ones. */
   jwks(now = Date.now()): PublishedJwk[] {
+    if (!this.enabled) {
+      // Keys left by an earlier ES256/EdDSA run verify nothing under HS256: never publish them.
+      return [];
+    }
     return this.keys
       .filter((key) => key.revokedAt === null && now < key.verifiesUntil)
       .sort((a, b) => b.generation - a.generation)
@@ -223,6 +227,9 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
 
   /** Every key, newest first, from the database. */
   async list(now = Date.now()): Promise<SigningKeyView[]> {
+    if (!this.enabled) {
+      return [];
+    }
     await this.reload();
     const statuses = keyStatuses(this.keys, now, this.policy);
     return [...this.keys]
