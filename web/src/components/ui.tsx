@@ -7,7 +7,7 @@ import {
   useRef,
   useState,
 } from 'react';
-import { ApiError } from '../api';
+import { errorText } from '../api';
 import { navigate } from '../router';
 
 /** A link that changes page without reloading it (and still opens in a new tab). */
@@ -93,13 +93,6 @@ export function useResource<T>(
     loading: !fresh || !state.done,
     reload: useCallback(() => setVersion((v) => v + 1), []),
   };
-}
-
-export function errorText(error: unknown): string {
-  if (error instanceof ApiError) {
-    return error.messages.join(' ');
-  }
-  return 'The server could not be reached. Check your connection and try again.';
 }
 
 /** Loading, error and empty states, the same on every page. */

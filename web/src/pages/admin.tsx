@@ -1,12 +1,11 @@
 import { type FormEvent, useState } from 'react';
-import { api, type User } from '../api';
+import { api, errorText, type User } from '../api';
 import {
   ConfirmButton,
   Link,
   Loadable,
   PageTitle,
   Pager,
-  errorText,
   useResource,
 } from '../components/ui';
 import { formatDateTime } from '../format';

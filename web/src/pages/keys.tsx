@@ -1,11 +1,10 @@
 import { type FormEvent, useState } from 'react';
-import { api, ApiError, fieldErrors } from '../api';
+import { api, ApiError, errorText, fieldErrors } from '../api';
 import {
   ConfirmButton,
   Field,
   Loadable,
   PageTitle,
-  errorText,
   useResource,
 } from '../components/ui';
 import { formatDateTime } from '../format';
