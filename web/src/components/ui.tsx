@@ -230,6 +230,37 @@ export function ConfirmButton({
   );
 }
 
+/**
+ * The console's tables: one header row of column headers, in a box that scrolls sideways on a
+ * narrow screen rather than widening the page. A column without a visible title (a bar, the
+ * actions) still gets one for screen readers, in a visually-hidden span.
+ */
+export function Table({
+  columns,
+  children,
+}: {
+  columns: ReactNode[];
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            {columns.map((column, index) => (
+              // The columns are fixed for each table: their place is their identity.
+              <th scope="col" key={index}>
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 /** Previous / next for the API's `{total, page, limit}` lists. */
 export function Pager({
   page,
