@@ -215,5 +215,13 @@ export function fieldErrors<F extends string>(
   return { byField, other };
 }
 
+/** What to tell a person about a failed request: the API's own words, or that it was unreachable. */
+export function errorText(error: unknown): string {
+  if (error instanceof ApiError) {
+    return error.messages.join(' ');
+  }
+  return 'The server could not be reached. Check your connection and try again.';
+}
+
 /** The one client of this page. */
 export const api = new Api();

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, type User } from './api';
-import { errorText, Link, PageTitle } from './components/ui';
+import { api, errorText, type User } from './api';
+import { Link, PageTitle } from './components/ui';
 import {
   AdminAuditPage,
   AdminUsagePage,

@@ -7,7 +7,7 @@ import {
   useRef,
   useState,
 } from 'react';
-import { ApiError } from '../api';
+import { errorText } from '../api';
 import { navigate } from '../router';
 
 /** A link that changes page without reloading it (and still opens in a new tab). */
@@ -93,13 +93,6 @@ export function useResource<T>(
     loading: !fresh || !state.done,
     reload: useCallback(() => setVersion((v) => v + 1), []),
   };
-}
-
-export function errorText(error: unknown): string {
-  if (error instanceof ApiError) {
-    return error.messages.join(' ');
-  }
-  return 'The server could not be reached. Check your connection and try again.';
 }
 
 /** Loading, error and empty states, the same on every page. */
@@ -234,6 +227,37 @@ export function ConfirmButton({
         </span>
       )}
     </span>
+  );
+}
+
+/**
+ * The console's tables: one header row of column headers, in a box that scrolls sideways on a
+ * narrow screen rather than widening the page. A column without a visible title (a bar, the
+ * actions) still gets one for screen readers, in a visually-hidden span.
+ */
+export function Table({
+  columns,
+  children,
+}: {
+  columns: ReactNode[];
+  children: ReactNode;
+}) {
+  return (
+    <div className="table-wrap">
+      <table>
+        <thead>
+          <tr>
+            {columns.map((column, index) => (
+              // The columns are fixed for each table: their place is their identity.
+              <th scope="col" key={index}>
+                {column}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 

@@ -1,12 +1,12 @@
 import { type FormEvent, useState } from 'react';
-import { api, type User } from '../api';
+import { api, errorText, type User } from '../api';
 import {
   ConfirmButton,
   Link,
   Loadable,
   PageTitle,
   Pager,
-  errorText,
+  Table,
   useResource,
 } from '../components/ui';
 import { formatDateTime } from '../format';
@@ -74,36 +74,31 @@ export function AdminUsersPage({ query }: { query: URLSearchParams }) {
       >
         {(answer) => (
           <>
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Username</th>
-                    <th scope="col">Name</th>
-                    <th scope="col">Email</th>
-                    <th scope="col">Roles</th>
-                    <th scope="col">Status</th>
-                    <th scope="col">Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {answer.items.map((user) => (
-                    <tr key={user.id}>
-                      <td>
-                        <Link href={`/admin/users/${user.id}`}>
-                          {user.username}
-                        </Link>
-                      </td>
-                      <td>{displayName(user)}</td>
-                      <td>{user.email ?? '—'}</td>
-                      <td>{user.roles.join(', ')}</td>
-                      <td>{user.disabled ? 'Disabled' : 'Active'}</td>
-                      <td>{formatDateTime(user.created_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table
+              columns={[
+                'Username',
+                'Name',
+                'Email',
+                'Roles',
+                'Status',
+                'Created',
+              ]}
+            >
+              {answer.items.map((user) => (
+                <tr key={user.id}>
+                  <td>
+                    <Link href={`/admin/users/${user.id}`}>
+                      {user.username}
+                    </Link>
+                  </td>
+                  <td>{displayName(user)}</td>
+                  <td>{user.email ?? '—'}</td>
+                  <td>{user.roles.join(', ')}</td>
+                  <td>{user.disabled ? 'Disabled' : 'Active'}</td>
+                  <td>{formatDateTime(user.created_at)}</td>
+                </tr>
+              ))}
+            </Table>
             <Pager
               page={answer.page}
               limit={answer.limit}
@@ -358,44 +353,31 @@ export function AdminAuditPage({ query }: { query: URLSearchParams }) {
       >
         {(answer) => (
           <>
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th scope="col">When</th>
-                    <th scope="col">Event</th>
-                    <th scope="col">Outcome</th>
-                    <th scope="col">User</th>
-                    <th scope="col">IP</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {answer.items.map((event) => (
-                    <tr key={event.id}>
-                      <td>{formatDateTime(event.occurred_at)}</td>
-                      <td>{event.type}</td>
-                      <td
-                        className={
-                          event.outcome === 'failure' ? 'failure' : undefined
-                        }
-                      >
-                        {event.outcome}
-                      </td>
-                      <td>
-                        {event.user_id ? (
-                          <Link href={`/admin/users/${event.user_id}`}>
-                            {event.username ?? event.user_id}
-                          </Link>
-                        ) : (
-                          (event.username ?? '—')
-                        )}
-                      </td>
-                      <td>{event.ip ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <Table columns={['When', 'Event', 'Outcome', 'User', 'IP']}>
+              {answer.items.map((event) => (
+                <tr key={event.id}>
+                  <td>{formatDateTime(event.occurred_at)}</td>
+                  <td>{event.type}</td>
+                  <td
+                    className={
+                      event.outcome === 'failure' ? 'failure' : undefined
+                    }
+                  >
+                    {event.outcome}
+                  </td>
+                  <td>
+                    {event.user_id ? (
+                      <Link href={`/admin/users/${event.user_id}`}>
+                        {event.username ?? event.user_id}
+                      </Link>
+                    ) : (
+                      (event.username ?? '—')
+                    )}
+                  </td>
+                  <td>{event.ip ?? '—'}</td>
+                </tr>
+              ))}
+            </Table>
             <Pager
               page={answer.page}
               limit={answer.limit}
@@ -448,40 +430,31 @@ export function AdminUsagePage({ query }: { query: URLSearchParams }) {
           const max = Math.max(1, ...answer.items.map((item) => item.count));
           return (
             <>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">User</th>
-                      <th scope="col">Requests</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Share</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {answer.items.map((item) => (
-                      <tr key={item.user_id}>
-                        <td>
-                          {item.username ? (
-                            <Link href={`/admin/users/${item.user_id}`}>
-                              {item.username}
-                            </Link>
-                          ) : (
-                            'Deleted account'
-                          )}
-                        </td>
-                        <td>{item.count}</td>
-                        <td className="share">
-                          <span
-                            style={{ width: `${(100 * item.count) / max}%` }}
-                          />
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <Table
+                columns={[
+                  'User',
+                  'Requests',
+                  <span className="visually-hidden">Share</span>,
+                ]}
+              >
+                {answer.items.map((item) => (
+                  <tr key={item.user_id}>
+                    <td>
+                      {item.username ? (
+                        <Link href={`/admin/users/${item.user_id}`}>
+                          {item.username}
+                        </Link>
+                      ) : (
+                        'Deleted account'
+                      )}
+                    </td>
+                    <td>{item.count}</td>
+                    <td className="share">
+                      <span style={{ width: `${(100 * item.count) / max}%` }} />
+                    </td>
+                  </tr>
+                ))}
+              </Table>
               <Pager
                 page={answer.page}
                 limit={answer.limit}

@@ -1,11 +1,11 @@
 import { type FormEvent, useState } from 'react';
-import { api, ApiError, fieldErrors } from '../api';
+import { api, ApiError, errorText, fieldErrors } from '../api';
 import {
   ConfirmButton,
   Field,
   Loadable,
   PageTitle,
-  errorText,
+  Table,
   useResource,
 } from '../components/ui';
 import { formatDateTime } from '../format';
@@ -64,58 +64,49 @@ export function KeysPage() {
         empty="You have no API keys yet."
       >
         {(list) => (
-          <div className="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Prefix</th>
-                  <th scope="col">Scopes</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((key) => (
-                  <tr key={key.id}>
-                    <td>{key.name}</td>
-                    <td>
-                      <code>{key.prefix}</code>
-                    </td>
-                    <td>{key.scopes.join(', ')}</td>
-                    <td>{formatDateTime(key.created_at)}</td>
-                    <td>
-                      {key.expires_at
-                        ? formatDateTime(key.expires_at)
-                        : 'Never'}
-                    </td>
-                    <td>
-                      {key.last_used_at
-                        ? formatDateTime(key.last_used_at)
-                        : 'Never'}
-                    </td>
-                    <td>
-                      <ConfirmButton
-                        label={`Revoke`}
-                        confirmLabel="Yes, revoke"
-                        question={`Revoke "${key.name}"? Anything using it stops working.`}
-                        onConfirm={async () => {
-                          await api.delete(
-                            `/api/api-keys/${encodeURIComponent(key.id)}`,
-                          );
-                          keys.reload();
-                        }}
-                      />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <Table
+            columns={[
+              'Name',
+              'Prefix',
+              'Scopes',
+              'Created',
+              'Expires',
+              'Last used',
+              <span className="visually-hidden">Actions</span>,
+            ]}
+          >
+            {list.map((key) => (
+              <tr key={key.id}>
+                <td>{key.name}</td>
+                <td>
+                  <code>{key.prefix}</code>
+                </td>
+                <td>{key.scopes.join(', ')}</td>
+                <td>{formatDateTime(key.created_at)}</td>
+                <td>
+                  {key.expires_at ? formatDateTime(key.expires_at) : 'Never'}
+                </td>
+                <td>
+                  {key.last_used_at
+                    ? formatDateTime(key.last_used_at)
+                    : 'Never'}
+                </td>
+                <td>
+                  <ConfirmButton
+                    label={`Revoke`}
+                    confirmLabel="Yes, revoke"
+                    question={`Revoke "${key.name}"? Anything using it stops working.`}
+                    onConfirm={async () => {
+                      await api.delete(
+                        `/api/api-keys/${encodeURIComponent(key.id)}`,
+                      );
+                      keys.reload();
+                    }}
+                  />
+                </td>
+              </tr>
+            ))}
+          </Table>
         )}
       </Loadable>
     </>

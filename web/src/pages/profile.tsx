@@ -1,11 +1,6 @@
-import { type FormEvent, useState } from 'react';
-import { api, ApiError, fieldErrors, type User } from '../api';
-import { Field, PageTitle, errorText } from '../components/ui';
-
-const PROFILE_FIELDS = ['first_name', 'last_name', 'email'] as const;
-type ProfileField = (typeof PROFILE_FIELDS)[number];
-const PASSWORD_FIELDS = ['current_password', 'new_password'] as const;
-type PasswordField = (typeof PASSWORD_FIELDS)[number];
+import { api, ApiError, type User } from '../api';
+import { Field, PageTitle } from '../components/ui';
+import { useForm } from '../components/use-form';
 
 export function ProfilePage({
   user,
@@ -34,88 +29,47 @@ function ProfileForm({
   user: User;
   onChanged: (user: User) => void;
 }) {
-  const [form, setForm] = useState<Record<ProfileField, string>>({
-    first_name: user.first_name ?? '',
-    last_name: user.last_name ?? '',
-    email: user.email ?? '',
-  });
-  const [errors, setErrors] = useState<Partial<Record<ProfileField, string[]>>>(
-    {},
-  );
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(
-    null,
-  );
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setStatus(null);
-    const body: Record<ProfileField, string | null> = {
-      first_name: form.first_name.trim() || null,
-      last_name: form.last_name.trim() || null,
-      email: form.email.trim() || null,
-    };
-    try {
-      const answer = await api.patch<{ user: User }>('/api/profile', body);
+  const form = useForm(
+    {
+      first_name: user.first_name ?? '',
+      last_name: user.last_name ?? '',
+      email: user.email ?? '',
+    },
+    async (values) => {
+      const answer = await api.patch<{ user: User }>('/api/profile', {
+        first_name: values.first_name.trim() || null,
+        last_name: values.last_name.trim() || null,
+        email: values.email.trim() || null,
+      });
       onChanged(answer.user);
-      setStatus({ ok: true, text: 'Your profile is saved.' });
-    } catch (error) {
-      if (
-        error instanceof ApiError &&
-        (error.status === 400 || error.status === 409)
-      ) {
-        const sorted = fieldErrors(error.messages, PROFILE_FIELDS);
-        setErrors(sorted.byField);
-        if (sorted.other.length > 0) {
-          setStatus({ ok: false, text: sorted.other.join(' ') });
-        }
-      } else {
-        setStatus({ ok: false, text: errorText(error) });
-      }
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  const bind = (field: ProfileField) => ({
-    name: field,
-    value: form[field],
-    errors: errors[field],
-    onChange: (event: React.ChangeEvent<HTMLInputElement>) =>
-      setForm((previous) => ({ ...previous, [field]: event.target.value })),
-  });
+      return 'Your profile is saved.';
+    },
+    // 409: the email belongs to another account.
+    { fieldStatuses: [400, 409] },
+  );
 
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} noValidate>
+    <form className="card" onSubmit={form.onSubmit} noValidate>
       <h2>Names and email</h2>
       <Field
         label="First name"
         autoComplete="given-name"
-        {...bind('first_name')}
+        {...form.bind('first_name')}
       />
       <Field
         label="Last name"
         autoComplete="family-name"
-        {...bind('last_name')}
+        {...form.bind('last_name')}
       />
       <Field
         label="Email"
         type="email"
         autoComplete="email"
         hint="Leave empty to remove it."
-        {...bind('email')}
+        {...form.bind('email')}
       />
-      {status && (
-        <p
-          className={status.ok ? 'notice ok' : 'notice error'}
-          role={status.ok ? 'status' : 'alert'}
-        >
-          {status.text}
-        </p>
-      )}
-      <button type="submit" className="primary" disabled={busy}>
+      <Outcome notice={form.notice} error={form.formError} />
+      <button type="submit" className="primary" disabled={form.busy}>
         Save profile
       </button>
     </form>
@@ -123,49 +77,24 @@ function ProfileForm({
 }
 
 function PasswordForm() {
-  const [form, setForm] = useState<Record<PasswordField, string>>({
-    current_password: '',
-    new_password: '',
-  });
-  const [errors, setErrors] = useState<
-    Partial<Record<PasswordField, string[]>>
-  >({});
-  const [status, setStatus] = useState<{ ok: boolean; text: string } | null>(
-    null,
+  const form = useForm(
+    { current_password: '', new_password: '' },
+    async (values, { reset }) => {
+      await api.post('/api/profile/password', values);
+      reset();
+      return 'Your password is changed. Every other session and token of yours has ended; this one stays signed in.';
+    },
+    {
+      // 403: the current password is wrong; say so beside it.
+      mapError: (error) =>
+        error instanceof ApiError && error.status === 403
+          ? { byField: { current_password: error.messages }, form: null }
+          : null,
+    },
   );
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setStatus(null);
-    try {
-      await api.post('/api/profile/password', form);
-      setForm({ current_password: '', new_password: '' });
-      setStatus({
-        ok: true,
-        text: 'Your password is changed. Every other session and token of yours has ended; this one stays signed in.',
-      });
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 400) {
-        const sorted = fieldErrors(error.messages, PASSWORD_FIELDS);
-        setErrors(sorted.byField);
-        if (sorted.other.length > 0) {
-          setStatus({ ok: false, text: sorted.other.join(' ') });
-        }
-      } else if (error instanceof ApiError && error.status === 403) {
-        setErrors({ current_password: error.messages });
-      } else {
-        setStatus({ ok: false, text: errorText(error) });
-      }
-    } finally {
-      setBusy(false);
-    }
-  }
 
   return (
-    <form className="card" onSubmit={(event) => void submit(event)} noValidate>
+    <form className="card" onSubmit={form.onSubmit} noValidate>
       <h2>Change password</h2>
       <p className="muted">
         Changing it signs you out everywhere else: your other sessions, tokens
@@ -173,44 +102,43 @@ function PasswordForm() {
       </p>
       <Field
         label="Current password"
-        name="current_password"
         type="password"
         autoComplete="current-password"
-        value={form.current_password}
-        errors={errors.current_password}
-        onChange={(event) =>
-          setForm((previous) => ({
-            ...previous,
-            current_password: event.target.value,
-          }))
-        }
+        {...form.bind('current_password')}
       />
       <Field
         label="New password"
-        name="new_password"
         type="password"
         autoComplete="new-password"
         hint="At least 8 characters."
-        value={form.new_password}
-        errors={errors.new_password}
-        onChange={(event) =>
-          setForm((previous) => ({
-            ...previous,
-            new_password: event.target.value,
-          }))
-        }
+        {...form.bind('new_password')}
       />
-      {status && (
-        <p
-          className={status.ok ? 'notice ok' : 'notice error'}
-          role={status.ok ? 'status' : 'alert'}
-        >
-          {status.text}
-        </p>
-      )}
-      <button type="submit" className="primary" disabled={busy}>
+      <Outcome notice={form.notice} error={form.formError} />
+      <button type="submit" className="primary" disabled={form.busy}>
         Change password
       </button>
     </form>
   );
+}
+
+/** How the last submit went, below the fields: a notice, or the error no field claimed. */
+function Outcome({
+  notice,
+  error,
+}: {
+  notice: string | null;
+  error: string | null;
+}) {
+  if (error) {
+    return (
+      <p className="notice error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  return notice ? (
+    <p className="notice ok" role="status">
+      {notice}
+    </p>
+  ) : null;
 }

@@ -1,74 +1,44 @@
-import { type FormEvent, useState } from 'react';
-import { api, ApiError, fieldErrors, type User } from '../api';
-import { Field, Link, PageTitle, errorText } from '../components/ui';
-import { retryMessage } from '../format';
-
-type SignInField = 'username' | 'password';
+import { api, type User } from '../api';
+import { Field, Link, PageTitle } from '../components/ui';
+import { useForm } from '../components/use-form';
 
 export function SignInPage({
   onSignedIn,
 }: {
   onSignedIn: (user: User) => void;
 }) {
-  const [username, setUsername] = useState('');
-  const [password, setPassword] = useState('');
-  const [errors, setErrors] = useState<Partial<Record<SignInField, string[]>>>(
-    {},
-  );
-  const [formError, setFormError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setErrors({});
-    setFormError(null);
-    try {
+  const form = useForm(
+    { username: '', password: '' },
+    async ({ username, password }) => {
       onSignedIn(await api.signIn(username, password));
-    } catch (error) {
-      setBusy(false);
-      if (error instanceof ApiError && error.status === 429) {
-        setFormError(retryMessage(error.retryAfterSeconds));
-      } else if (error instanceof ApiError && error.status === 400) {
-        const sorted = fieldErrors(error.messages, ['username', 'password']);
-        setErrors(sorted.byField);
-        setFormError(sorted.other.join(' ') || null);
-      } else {
-        setFormError(errorText(error));
-      }
-    }
-  }
+    },
+    { retryAfter: true },
+  );
 
   return (
     <section className="narrow">
       <PageTitle>Sign in</PageTitle>
-      <form onSubmit={(event) => void submit(event)} noValidate>
-        {formError && (
+      <form onSubmit={form.onSubmit} noValidate>
+        {form.formError && (
           <p className="notice error" role="alert">
-            {formError}
+            {form.formError}
           </p>
         )}
         <Field
           label="Username"
-          name="username"
           autoComplete="username"
-          value={username}
-          onChange={(event) => setUsername(event.target.value)}
-          errors={errors.username}
           required
+          {...form.bind('username')}
         />
         <Field
           label="Password"
-          name="password"
           type="password"
           autoComplete="current-password"
-          value={password}
-          onChange={(event) => setPassword(event.target.value)}
-          errors={errors.password}
           required
+          {...form.bind('password')}
         />
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Signing in…' : 'Sign in'}
+        <button type="submit" className="primary" disabled={form.busy}>
+          {form.busy ? 'Signing in…' : 'Sign in'}
         </button>
       </form>
       <p>

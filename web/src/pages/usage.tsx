@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../api';
 import { BarChart } from '../components/bar-chart';
-import { Loadable, PageTitle, useResource } from '../components/ui';
+import { Loadable, PageTitle, Table, useResource } from '../components/ui';
 import { formatPeriod, formatWait } from '../format';
 import { dailySeries, keysIn, thirtyDays, type UsageDay } from '../usage';
 import type { ApiKey } from './keys';
@@ -73,37 +73,26 @@ function AllowanceTable({ allowance }: { allowance: DataAllowance }) {
         {allowance.limit} requests per {formatPeriod(allowance.window_seconds)}{' '}
         for you (this console, tokens, Basic) and as many for each API key.
       </p>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Credential</th>
-              <th scope="col">Left</th>
-              <th scope="col">Window</th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <td>You (session, token, Basic)</td>
-              <td>
-                <strong>{allowance.remaining}</strong> of {allowance.limit}
-              </td>
-              <td>{resets(allowance)}</td>
-            </tr>
-            {allowance.api_keys.map((key) => (
-              <tr key={key.id}>
-                <td>
-                  {key.name} <code>{key.prefix}</code>
-                </td>
-                <td>
-                  <strong>{key.remaining}</strong> of {allowance.limit}
-                </td>
-                <td>{resets(key)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={['Credential', 'Left', 'Window']}>
+        <tr>
+          <td>You (session, token, Basic)</td>
+          <td>
+            <strong>{allowance.remaining}</strong> of {allowance.limit}
+          </td>
+          <td>{resets(allowance)}</td>
+        </tr>
+        {allowance.api_keys.map((key) => (
+          <tr key={key.id}>
+            <td>
+              {key.name} <code>{key.prefix}</code>
+            </td>
+            <td>
+              <strong>{key.remaining}</strong> of {allowance.limit}
+            </td>
+            <td>{resets(key)}</td>
+          </tr>
+        ))}
+      </Table>
     </>
   );
 }
