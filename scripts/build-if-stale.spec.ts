@@ -215,6 +215,26 @@ describe('scripts/build-if-stale.mjs', () => {
       );
     }
 
+    /** Lets the scratch project really compile: a tsconfig and this repo's TypeScript. */
+    function compilable(): void {
+      writeFileSync(
+        join(root, 'tsconfig.build.json'),
+        JSON.stringify({
+          include: ['src/**/*.ts'],
+          compilerOptions: {
+            outDir: 'dist',
+            rootDir: '.',
+            types: [],
+            lib: ['es2022'],
+          },
+        }),
+      );
+      symlinkSync(
+        join(__dirname, '..', 'node_modules'),
+        join(root, 'node_modules'),
+      );
+    }
+
     it('is stale when the console was never built, though dist/ is', () => {
       withConsole('true');
       rmSync(join(root, 'web', 'dist'), { recursive: true });
@@ -229,22 +249,7 @@ describe('scripts/build-if-stale.mjs', () => {
       withConsole(
         "node -e \"require('fs').writeFileSync('web/dist/built-by-test', '')\"",
       );
-      writeFileSync(
-        join(root, 'tsconfig.build.json'),
-        JSON.stringify({
-          include: ['src/**/*.ts'],
-          compilerOptions: {
-            outDir: 'dist',
-            rootDir: '.',
-            types: [],
-            lib: ['es2022'],
-          },
-        }),
-      );
-      symlinkSync(
-        join(__dirname, '..', 'node_modules'),
-        join(root, 'node_modules'),
-      );
+      compilable();
       const result = run(root, '--force');
       expect(result.status).toBe(0);
       expect(existsSync(join(root, 'web', 'dist', 'built-by-test'))).toBe(true);
@@ -253,22 +258,7 @@ describe('scripts/build-if-stale.mjs', () => {
 
     it('fails, with no stamp, when the console build fails', () => {
       withConsole('exit 7');
-      writeFileSync(
-        join(root, 'tsconfig.build.json'),
-        JSON.stringify({
-          include: ['src/**/*.ts'],
-          compilerOptions: {
-            outDir: 'dist',
-            rootDir: '.',
-            types: [],
-            lib: ['es2022'],
-          },
-        }),
-      );
-      symlinkSync(
-        join(__dirname, '..', 'node_modules'),
-        join(root, 'node_modules'),
-      );
+      compilable();
       const result = run(root, '--force');
       expect(result.status).toBe(1);
       expect(result.output).toContain(
