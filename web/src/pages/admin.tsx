@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { api, errorText, type User } from '../api';
 import {
   ConfirmButton,
+  Field,
   Link,
   Loadable,
   PageTitle,
@@ -318,32 +319,18 @@ export function AdminAuditPage({ query }: { query: URLSearchParams }) {
             <option value="failure">failure</option>
           </select>
         </div>
-        <div className="field">
-          <label htmlFor="audit-username">Username</label>
-          <input
-            id="audit-username"
-            value={form.username}
-            onChange={set('username')}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-from">From</label>
-          <input
-            id="audit-from"
-            type="date"
-            value={form.from}
-            onChange={set('from')}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="audit-to">To</label>
-          <input
-            id="audit-to"
-            type="date"
-            value={form.to}
-            onChange={set('to')}
-          />
-        </div>
+        <Field
+          label="Username"
+          value={form.username}
+          onChange={set('username')}
+        />
+        <Field
+          label="From"
+          type="date"
+          value={form.from}
+          onChange={set('from')}
+        />
+        <Field label="To" type="date" value={form.to} onChange={set('to')} />
         <button type="submit">Filter</button>
       </form>
       <Loadable
