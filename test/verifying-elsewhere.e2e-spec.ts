@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { createResourceServer } from '../examples/resource-server/server';
 import { createTestApp, type TestApp } from './support/app';
-import { registerUser } from './support/factories';
+import { registerUser, withAlteredSignature } from './support/factories';
 
 const execFileAsync = promisify(execFile);
 const ADMIN = { username: 'chief', password: 'chief-password-1' };
@@ -65,7 +65,7 @@ describe('verifying Gatehouse tokens elsewhere, through the JWKS alone', () => {
       roles: ['user'],
       typ: 'access',
     });
-    const tampered = `${user.accessToken.slice(0, -2)}${user.accessToken.endsWith('AA') ? 'BB' : 'AA'}`;
+    const tampered = withAlteredSignature(user.accessToken);
     await expect(
       jwtVerify(tampered, JWKS, {
         issuer: 'gatehouse',
@@ -202,7 +202,7 @@ describe('verifying Gatehouse tokens elsewhere, through the JWKS alone', () => {
       );
       const refused = await execFileAsync(
         python!,
-        [script, `${user.accessToken.slice(0, -2)}AA`],
+        [script, withAlteredSignature(user.accessToken)],
         { env: { ...process.env, GATEHOUSE_URL: gatehouseUrl } },
       ).catch((error: { code: number; stderr: string }) => error);
       expect(refused).toMatchObject({

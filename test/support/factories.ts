@@ -76,3 +76,15 @@ export async function loginAs(
     refreshToken: response.body.refresh_token,
   };
 }
+
+/**
+ * The same JWT with one bit of its signature flipped. Changing the last base64url characters is
+ * not enough: the final character carries padding bits that decoders ignore, so such a "tampered"
+ * token can decode to the very same signature (about one run in 256 for ES256).
+ */
+export function withAlteredSignature(jwt: string): string {
+  const [header, payload, signature] = jwt.split('.');
+  const bytes = Buffer.from(signature, 'base64url');
+  bytes[0] ^= 0x01;
+  return `${header}.${payload}.${bytes.toString('base64url')}`;
+}
