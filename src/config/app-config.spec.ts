@@ -36,6 +36,22 @@ describe(loadConfig.name, () => {
     expect(generator).not.toHaveBeenCalled();
   });
 
+  it('takes the OAuth issuer from ISSUER_URL, or the server’s own URL, and refuses a bad one', () => {
+    expect(loadConfig({}).issuerUrl).toBe('http://localhost:3000');
+    expect(loadConfig({ PORT: '8080', HOST: '127.0.0.1' }).issuerUrl).toBe(
+      'http://127.0.0.1:8080',
+    );
+    const behindProxy = loadConfig({ ISSUER_URL: 'https://auth.example.com/' });
+    expect(behindProxy.issuerUrl).toBe('https://auth.example.com');
+    expect(behindProxy.oauthApiResource).toBe('https://auth.example.com/api');
+    expect(() => loadConfig({ ISSUER_URL: 'auth.example.com' })).toThrow(
+      /ISSUER_URL must be an absolute http\(s\) URL/,
+    );
+    expect(() =>
+      loadConfig({ ISSUER_URL: 'https://auth.example.com/?tenant=1' }),
+    ).toThrow(/ISSUER_URL/);
+  });
+
   it('refuses to start in production without a JWT_SECRET, saying how to make one', () => {
     expect(() =>
       loadConfig({ NODE_ENV: 'production', JWT_ALGORITHM: 'HS256' }),

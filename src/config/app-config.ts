@@ -56,6 +56,14 @@ export abstract class AppConfig {
   declare readonly sessionMaxAgeSeconds: number;
   declare readonly logLevel: LogLevel;
   declare readonly bodyLimitBytes: number;
+  /**
+   * The OAuth 2.0 / OpenID Connect issuer (ISSUER_URL), without a trailing slash; by default the
+   * server's own URL. Endpoint URLs in discovery follow the request (and X-Forwarded-* under
+   * TRUST_PROXY); the issuer does not, so a deployment behind a proxy sets it.
+   */
+  declare readonly issuerUrl: string;
+  /** The resource indicator (and `aud`) of OAuth access tokens for Gatehouse's own API. */
+  declare readonly oauthApiResource: string;
 }
 
 export const JWT_ALGORITHMS = ['ES256', 'EdDSA', 'HS256'] as const;
@@ -221,7 +229,10 @@ export function loadConfig(
     ),
     logLevel: logLevel(env.LOG_LEVEL, problems),
     bodyLimitBytes: 100 * 1024,
+    issuerUrl: issuer(env.ISSUER_URL, host, port, problems),
+    oauthApiResource: '',
   };
+  config.oauthApiResource = `${config.issuerUrl}/api`;
 
   if (Boolean(config.adminUsername) !== Boolean(config.adminPassword)) {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
@@ -238,6 +249,39 @@ export function loadConfig(
   return Object.freeze(
     Object.assign(Object.create(AppConfig.prototype) as AppConfig, config),
   );
+}
+
+function issuer(
+  value: string | undefined,
+  host: string | null,
+  port: number,
+  problems: string[],
+): string {
+  if (!value) {
+    const listening =
+      host === null || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+    return `http://${isIP(listening) === 6 ? `[${listening}]` : listening}:${port}`;
+  }
+  let url: URL | null = null;
+  try {
+    url = new URL(value);
+  } catch {
+    url = null;
+  }
+  if (
+    !url ||
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
+    problems.push(
+      `ISSUER_URL must be an absolute http(s) URL with no query or fragment, e.g. https://auth.example.com (got "${value}")`,
+    );
+    return '';
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 function parseDatabaseUrl(
