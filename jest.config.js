@@ -64,6 +64,9 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      // Tests that start apps (migrations, key generation, bcrypt) need more than jest's 5 s
+      // when the machine is busy; a hang still fails, after 20 s.
+      testTimeout: 20_000,
     },
   ],
 };
