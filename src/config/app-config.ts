@@ -44,6 +44,8 @@ export abstract class AppConfig {
   declare readonly bcryptConcurrency: number;
   declare readonly rateLimitDefault: RateLimit;
   declare readonly rateLimitData: RateLimit;
+  /** Requests to the OAuth token endpoint, per client (per address for clients that post their id). */
+  declare readonly rateLimitOAuthToken: RateLimit;
   declare readonly redisUrl: string | null;
   /** Starts every key this server writes in Redis, so deployments (or test runs) can share one. */
   declare readonly redisKeyPrefix: string;
@@ -200,6 +202,12 @@ export function loadConfig(
       'RATE_LIMIT_DATA',
       problems,
     ),
+    rateLimitOAuthToken: rate(
+      env.RATE_LIMIT_OAUTH_TOKEN,
+      '120/minute',
+      'RATE_LIMIT_OAUTH_TOKEN',
+      problems,
+    ),
     redisUrl: env.REDIS_URL || null,
     redisKeyPrefix: redisKeyPrefix(env.REDIS_KEY_PREFIX, problems),
     adminUsername: env.ADMIN_USERNAME || null,
@@ -262,12 +270,7 @@ function issuer(
       host === null || host === '0.0.0.0' || host === '::' ? 'localhost' : host;
     return `http://${isIP(listening) === 6 ? `[${listening}]` : listening}:${port}`;
   }
-  let url: URL | null = null;
-  try {
-    url = new URL(value);
-  } catch {
-    url = null;
-  }
+  const url = URL.canParse(value) ? new URL(value) : null;
   if (
     !url ||
     !['http:', 'https:'].includes(url.protocol) ||
