@@ -35,8 +35,9 @@ export function DevicePage({ query }: { query: URLSearchParams }) {
     <section className="narrow">
       <PageTitle>Connect a device</PageTitle>
       <p>
-        Enter the code your device shows. You will then be asked to sign in, if
-        you are not, and to allow the device to use your account.
+        Type in the code shown on your TV, console or command line. You will
+        then be asked to sign in, if you are not, and to allow the device to use
+        your account.
       </p>
       {outcome.error && (
         <div className="notice error" role="alert">
