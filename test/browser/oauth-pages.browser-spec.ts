@@ -112,6 +112,13 @@ async function fakeOAuth(
           message: 'This sign-in request was started in another browser',
         });
       }
+      if (uid === 'login-401' && request.method() === 'POST') {
+        return json(401, {
+          statusCode: 401,
+          error: 'Unauthorized',
+          message: 'Invalid or expired session',
+        });
+      }
       if (request.method() === 'GET') {
         return json(200, {
           uid,
@@ -234,6 +241,23 @@ describeWithChromium(
       expect(fake.calls.at(-2)?.path).toBe(
         '/api/oauth/interactions/login-3/login',
       );
+      await context.close();
+    });
+
+    it('keeps its address and shows the form when the session ends on Continue', async () => {
+      const username = await registerUser(app);
+      const { context, page } = await newUser(app, MOBILE);
+      await fakeOAuth(context, app);
+      await signIn(page, username);
+      await page.goto('/authorize/login-401');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page
+        .getByRole('alert')
+        .getByText('Your session has ended')
+        .waitFor();
+      await page.getByLabel('Username').waitFor();
+      expect(new URL(page.url()).pathname).toBe('/authorize/login-401');
+      await screenshot(page, 'authorize-session-ended');
       await context.close();
     });
 
