@@ -7,21 +7,32 @@ import {
   AdminUserPage,
   AdminUsersPage,
 } from './pages/admin';
+import { AppsPage } from './pages/apps';
+import { AuthorizePage } from './pages/authorize';
+import { DevicePage } from './pages/device';
 import { KeysPage } from './pages/keys';
 import { ProfilePage } from './pages/profile';
 import { SessionsPage } from './pages/sessions';
 import { SignInPage } from './pages/sign-in';
 import { SignUpPage } from './pages/sign-up';
 import { UsagePage } from './pages/usage';
-import { matchPath, navigate, safeNext, useLocation } from './router';
-
-const PUBLIC_PATHS = ['/sign-in', '/sign-up'];
+import {
+  isOpenPath,
+  matchPath,
+  navigate,
+  PUBLIC_PATHS,
+  redirectFor,
+  safeNext,
+  useLocation,
+} from './router';
 
 const NAV = [
   { href: '/profile', label: 'Profile' },
   { href: '/keys', label: 'API keys' },
   { href: '/sessions', label: 'Sessions' },
   { href: '/usage', label: 'Usage' },
+  { href: '/apps', label: 'Connected apps' },
+  { href: '/device', label: 'Connect a device' },
 ];
 const ADMIN_NAV = [
   { href: '/admin/users', label: 'Users' },
@@ -43,6 +54,10 @@ export function App() {
   useEffect(() => {
     api.onUnauthorized = () => {
       setUser(null);
+      // The OAuth pages show their own sign-in form and keep their address.
+      if (isOpenPath(window.location.pathname)) {
+        return;
+      }
       const here = window.location.pathname + window.location.search;
       navigate(
         PUBLIC_PATHS.includes(window.location.pathname)
@@ -67,18 +82,22 @@ export function App() {
     navigate('/sign-in', { replace: true });
   }, []);
 
-  const isPublic = PUBLIC_PATHS.includes(path);
   useEffect(() => {
-    if (user === null && !isPublic) {
-      const next =
-        path === '/'
-          ? ''
-          : `?next=${encodeURIComponent(path + (query.size ? `?${query}` : ''))}`;
-      navigate(`/sign-in${next}`, { replace: true });
-    } else if (user && (isPublic || path === '/')) {
-      navigate('/profile', { replace: true });
+    if (user !== undefined) {
+      const to = redirectFor(user !== null, path, query);
+      if (to !== null) {
+        navigate(to, { replace: true });
+      }
     }
-  }, [user, isPublic, path, query]);
+  }, [user, path, query]);
+
+  // Signing in or out on an OAuth page keeps the browser where it is.
+  const signedInHere = useCallback((next: User) => setUser(next), []);
+  const signedOutHere = useCallback(async () => {
+    await api.delete('/api/session').catch(() => undefined);
+    api.setCsrfToken(null);
+    setUser(null);
+  }, []);
 
   if (startError) {
     return (
@@ -98,6 +117,31 @@ export function App() {
       <main id="main" className="narrow">
         <p role="status">Loading…</p>
       </main>
+    );
+  }
+
+  const authorize = matchPath('/authorize/:uid', path);
+  if (authorize || (path === '/device' && user === null)) {
+    // Reached from another app or device: no navigation to lose the way in, only the name.
+    return (
+      <>
+        <header className="top bare">
+          <span className="brand">Gatehouse</span>
+        </header>
+        <main id="main">
+          {authorize ? (
+            <AuthorizePage
+              key={authorize.uid}
+              uid={authorize.uid}
+              user={user}
+              onSignedIn={signedInHere}
+              onSignOut={signedOutHere}
+            />
+          ) : (
+            <DevicePage query={query} />
+          )}
+        </main>
+      </>
     );
   }
 
@@ -198,6 +242,12 @@ function SignedInPage({
   }
   if (path === '/usage') {
     return <UsagePage />;
+  }
+  if (path === '/apps') {
+    return <AppsPage />;
+  }
+  if (path === '/device') {
+    return <DevicePage query={query} />;
   }
   if (path.startsWith('/admin') && !isAdmin) {
     return <NotAllowed />;

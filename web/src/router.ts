@@ -47,6 +47,38 @@ export function safeNext(next: string | null): string {
     : '/profile';
 }
 
+/** Pages for anyone, whose visitors are sent on to their profile once signed in. */
+export const PUBLIC_PATHS = ['/sign-in', '/sign-up'];
+
+/**
+ * Pages reached from another app or device, the same whether signed in or not: they never send
+ * the browser elsewhere (the OAuth page signs in in place and must keep its address).
+ */
+export function isOpenPath(path: string): boolean {
+  return matchPath('/authorize/:uid', path) !== null || path === '/device';
+}
+
+/** Where the console sends a browser that is on `path`, or null to stay. */
+export function redirectFor(
+  signedIn: boolean,
+  path: string,
+  query: URLSearchParams,
+): string | null {
+  if (isOpenPath(path)) {
+    return null;
+  }
+  const isPublic = PUBLIC_PATHS.includes(path);
+  if (!signedIn && !isPublic) {
+    return path === '/'
+      ? '/sign-in'
+      : `/sign-in?next=${encodeURIComponent(path + (query.size ? `?${query}` : ''))}`;
+  }
+  if (signedIn && (isPublic || path === '/')) {
+    return safeNext(query.get('next'));
+  }
+  return null;
+}
+
 /** `pattern` like `/admin/users/:id` against `path`: the parameters, or null. */
 export function matchPath(
   pattern: string,
