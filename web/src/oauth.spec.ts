@@ -74,7 +74,9 @@ async function signedInApi(answers: Response[]) {
 
 describe(interactionPath.name, () => {
   it('escapes the uid and appends the action', () => {
-    expect(interactionPath('a/b?c')).toBe('/api/oauth/interactions/a%2Fb%3Fc');
+    expect(interactionPath('a/b?c', 'details')).toBe(
+      '/api/oauth/interactions/a%2Fb%3Fc/details',
+    );
     expect(interactionPath('x', 'deny')).toBe('/api/oauth/interactions/x/deny');
   });
 });
@@ -88,7 +90,7 @@ describe(loadInteraction.name, () => {
     expect(calls).toEqual([
       expect.objectContaining({
         method: 'GET',
-        path: '/api/oauth/interactions/uid%2F1',
+        path: '/api/oauth/interactions/uid%2F1/details',
         credentials: 'same-origin',
       }),
     ]);

@@ -24,19 +24,21 @@ export interface Grant {
   created_at: string;
 }
 
-/** What a person can do about an interaction: sign in (`login`), allow or deny. */
+/** What a person can do about an interaction: sign in (`login`), allow or deny; or read it. */
 export type InteractionAction = 'login' | 'consent' | 'deny';
+
+/** The interaction's own path is where the provider sends the browser (it forwards to this page). */
+type InteractionResource = InteractionAction | 'details';
 
 export function interactionPath(
   uid: string,
-  action?: InteractionAction,
+  resource: InteractionResource,
 ): string {
-  const base = `/api/oauth/interactions/${encodeURIComponent(uid)}`;
-  return action ? `${base}/${action}` : base;
+  return `/api/oauth/interactions/${encodeURIComponent(uid)}/${resource}`;
 }
 
 export function loadInteraction(api: Api, uid: string): Promise<Interaction> {
-  return api.get<Interaction>(interactionPath(uid));
+  return api.get<Interaction>(interactionPath(uid, 'details'));
 }
 
 /** Answers the interaction; the server says where the OAuth flow goes on (`redirectTo`). */
