@@ -202,6 +202,20 @@ describe(OAuthStorage.name, () => {
       ).rejects.toBeInstanceOf(errors.InvalidGrant);
     });
 
+    it('refuses a pushed authorization request spent twice as the authorization endpoint would', async () => {
+      const id = newId();
+      await adapter('PushedAuthorizationRequest').upsert(
+        id,
+        { clientId: 'c', request: 'eyJ...' },
+        60,
+      );
+      await adapter('PushedAuthorizationRequest').consume(id);
+
+      await expect(
+        otherInstance.adapterFor('PushedAuthorizationRequest').consume(id),
+      ).rejects.toBeInstanceOf(errors.InvalidRequestUri);
+    });
+
     it('destroys one row of one model', async () => {
       const id = newId();
       await adapter('AccessToken').upsert(id, { clientId: 'c' }, 60);

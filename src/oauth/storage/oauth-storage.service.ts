@@ -152,16 +152,24 @@ export class OAuthStorage implements OnModuleInit, OnModuleDestroy {
 
   /**
    * @internal Marks a row spent, once: the conditional update makes two instances redeeming one
-   * code (or refresh token) at the same moment end with one winner; the other gets invalid_grant.
+   * code (or refresh token) at the same moment end with one winner; the other gets the error
+   * oidc-provider itself gives for a spent one (invalid_grant at the token endpoint,
+   * invalid_request_uri for a pushed authorization request at the authorization endpoint).
    */
   async consume(model: string, id: string): Promise<void> {
     const result = await this.records.update(
       { model, id, consumedAt: IsNull() },
       { consumedAt: new Date(Date.now()) },
     );
-    if (!result.affected) {
-      throw new errors.InvalidGrant(`${model} already consumed or not found`);
+    if (result.affected) {
+      return;
     }
+    if (model === 'PushedAuthorizationRequest') {
+      throw new errors.InvalidRequestUri(
+        'request_uri is invalid, expired, or was already used',
+      );
+    }
+    throw new errors.InvalidGrant(`${model} already consumed or not found`);
   }
 
   /** @internal */
