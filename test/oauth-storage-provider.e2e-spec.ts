@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { getRepositoryToken } from '@nestjs/typeorm';
@@ -22,6 +22,7 @@ jest.setTimeout(30_000);
 
 const CLIENT_ID = 'storage-test-client';
 const CLIENT_SECRET = 'storage-test-secret';
+const REDIRECT_URI = 'http://127.0.0.1/callback';
 
 interface Instance {
   app: TestApp;
@@ -48,9 +49,13 @@ async function startInstance(app: TestApp): Promise<Instance> {
         ? {
             client_id: CLIENT_ID,
             client_secret: CLIENT_SECRET,
-            grant_types: ['client_credentials', 'refresh_token'],
-            response_types: [],
-            redirect_uris: [],
+            grant_types: [
+              'authorization_code',
+              'client_credentials',
+              'refresh_token',
+            ],
+            response_types: ['code'],
+            redirect_uris: [REDIRECT_URI],
             scope: 'openid offline_access',
             token_endpoint_auth_method: 'client_secret_basic',
             id_token_signed_response_alg: 'ES256',
@@ -136,6 +141,33 @@ async function issueRefreshToken(
   return { grantId, refreshToken };
 }
 
+/** A user's grant and an authorization code under it, with PKCE (the sign-in is not tested here). */
+async function issueCode(
+  instance: Instance,
+  accountId: string,
+): Promise<{ grantId: string; code: string; verifier: string }> {
+  const { provider } = instance;
+  const grant = new provider.Grant({ accountId, clientId: CLIENT_ID });
+  grant.addOIDCScope('openid offline_access');
+  const grantId = await grant.save();
+  const client = await provider.Client.find(CLIENT_ID);
+  if (!client) {
+    throw new Error('the client lookup did not answer');
+  }
+  const verifier = randomBytes(32).toString('base64url');
+  const code = await new provider.AuthorizationCode({
+    client,
+    accountId,
+    grantId,
+    scope: 'openid offline_access',
+    redirectUri: REDIRECT_URI,
+    codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+    codeChallengeMethod: 'S256',
+    gty: 'authorization_code',
+  }).save();
+  return { grantId, code, verifier };
+}
+
 describe('oidc-provider on OAuthStorage', () => {
   let a: Instance;
   let b: Instance;
@@ -211,6 +243,55 @@ describe('oidc-provider on OAuthStorage', () => {
     await expect(response.json()).resolves.toMatchObject({
       error: 'invalid_client',
     });
+  });
+
+  it('revokes what a code gave when the code is used twice, on either instance', async () => {
+    const { grantId, code, verifier } = await issueCode(a, 'user-code');
+    const exchange = {
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: REDIRECT_URI,
+    };
+
+    const first = await post(a, '/token', exchange);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({
+      access_token: expect.any(String),
+      refresh_token: expect.any(String),
+      id_token: expect.any(String),
+      scope: 'openid offline_access',
+    });
+    await expect(
+      records.countBy({ grantId, model: 'RefreshToken' }),
+    ).resolves.toBe(1);
+
+    const second = await post(b, '/token', exchange);
+    expect(second).toEqual({
+      status: 400,
+      body: {
+        error: 'invalid_grant',
+        error_description: 'grant request is invalid',
+      },
+    });
+
+    await expect(records.countBy({ grantId })).resolves.toBe(0);
+    await expect(
+      post(a, '/token/introspection', {
+        token: first.body.access_token as string,
+      }),
+    ).resolves.toEqual({ status: 200, body: { active: false } });
+    const refresh = await post(a, '/token', {
+      grant_type: 'refresh_token',
+      refresh_token: first.body.refresh_token as string,
+    });
+    expect(refresh.status).toBe(400);
+    expect(refresh.body.error).toBe('invalid_grant');
+    await expect(
+      b.app.app
+        .get(RevocationService)
+        .isRevoked(oauthRevocationKey('grant', grantId)),
+    ).resolves.toBe(true);
   });
 
   it('rotates a refresh token, and a retry within the grace revokes nothing', async () => {
