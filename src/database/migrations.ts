@@ -2,10 +2,12 @@ import { Initial1795459283026 } from './migrations/postgres/1795459283026-Initia
 import { UsageAndAudit1795460901139 } from './migrations/postgres/1795460901139-UsageAndAudit';
 import { RefreshReuseGrace1795944176689 } from './migrations/postgres/1795944176689-RefreshReuseGrace';
 import { SigningKeys1795944638840 } from './migrations/postgres/1795944638840-SigningKeys';
+import { OAuthClients1796000000001 } from './migrations/postgres/1796000000001-OAuthClients';
 import { Initial1795459280829 } from './migrations/sqlite/1795459280829-Initial';
 import { UsageAndAudit1795460895090 } from './migrations/sqlite/1795460895090-UsageAndAudit';
 import { RefreshReuseGrace1795944174019 } from './migrations/sqlite/1795944174019-RefreshReuseGrace';
 import { SigningKeys1795944636363 } from './migrations/sqlite/1795944636363-SigningKeys';
+import { OAuthClients1796000000000 } from './migrations/sqlite/1796000000000-OAuthClients';
 
 // Each driver has its own generated migrations (TypeORM writes driver-specific SQL); both
 // lists must describe the same schema, which `npm run migration:check` verifies in CI.
@@ -15,10 +17,12 @@ export const sqliteMigrations = [
   UsageAndAudit1795460895090,
   RefreshReuseGrace1795944174019,
   SigningKeys1795944636363,
+  OAuthClients1796000000000,
 ];
 export const postgresMigrations = [
   Initial1795459283026,
   UsageAndAudit1795460901139,
   RefreshReuseGrace1795944176689,
   SigningKeys1795944638840,
+  OAuthClients1796000000001,
 ];
