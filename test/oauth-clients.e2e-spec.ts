@@ -188,19 +188,19 @@ describe('/api/oauth-clients', () => {
       ],
       [
         { client_name: 'a', redirect_uris: ['/relative'] },
-        'redirect_uris: "/relative" is not an absolute URL',
+        'redirect_uris entry "/relative" is not an absolute URL',
       ],
       [
         { client_name: 'a', redirect_uris: ['https://a.example/cb#frag'] },
-        'redirect_uris: "https://a.example/cb#frag" must not have a fragment',
+        'redirect_uris entry "https://a.example/cb#frag" must not have a fragment',
       ],
       [
         { client_name: 'a', redirect_uris: ['http://a.example/cb'] },
-        'redirect_uris: "http://a.example/cb" may use http only for localhost, 127.0.0.1 or [::1]',
+        'redirect_uris entry "http://a.example/cb" may use http only for localhost, 127.0.0.1 or [::1]',
       ],
       [
         { client_name: 'a', redirect_uris: ['myapp:/cb'] },
-        'redirect_uris: "myapp:/cb" must be an https URL',
+        'redirect_uris entry "myapp:/cb" must be an https URL',
       ],
       [
         {
@@ -215,7 +215,7 @@ describe('/api/oauth-clients', () => {
           grant_types: ['client_credentials'],
           post_logout_redirect_uris: ['http://evil.example/'],
         },
-        'post_logout_redirect_uris: "http://evil.example/" may use http only',
+        'post_logout_redirect_uris entry "http://evil.example/" may use http only',
       ],
       [
         { client_name: 'a', grant_types: ['password'] },

@@ -56,7 +56,7 @@ export class OAuthClientsController {
   @ApiBadRequestResponse({
     type: ErrorResponse,
     description:
-      'A field breaks a rule; the message names it (e.g. "redirect_uris: \\"http://example.com/cb\\" may use http only for localhost, 127.0.0.1 or [::1]; use https")',
+      'A field breaks a rule; the message names it (e.g. "redirect_uris entry \\"http://example.com/cb\\" may use http only for localhost, 127.0.0.1 or [::1]; use https")',
   })
   async create(
     @Body() dto: CreateOAuthClientDto,

@@ -89,6 +89,9 @@ export class OAuthClientsService {
     actor: OAuthClientActor,
   ): Promise<ClientWithSecret> {
     const method = fields.token_endpoint_auth_method ?? DEFAULT_AUTH_METHOD;
+    // Set here, not by the column default: SQLite's datetime('now') has whole seconds, and the
+    // list is ordered by it.
+    const now = new Date();
     const client = this.clients.create({
       clientId: newClientId(),
       clientName: fields.client_name,
@@ -99,6 +102,8 @@ export class OAuthClientsService {
       tokenEndpointAuthMethod: method,
       disabled: false,
       createdBy: actor.id,
+      createdAt: now,
+      updatedAt: now,
     });
     assertCoherent(client);
     const secret = method === 'none' ? null : newClientSecret();

@@ -16,7 +16,7 @@ export function IsRedirectUriList(): PropertyDecorator {
       if (typeof uri === 'string') {
         const problem = redirectUriProblem(uri);
         if (problem) {
-          return `"${uri.slice(0, 200)}" ${problem}`;
+          return `entry "${uri.slice(0, 200)}" ${problem}`;
         }
       }
     }
@@ -27,7 +27,7 @@ export function IsRedirectUriList(): PropertyDecorator {
     validator: {
       validate: (value) => firstProblem(value) === null,
       defaultMessage: (args) =>
-        `${args?.property ?? 'value'}: ${firstProblem(args?.value) ?? ''}`,
+        `${args?.property ?? 'value'} ${firstProblem(args?.value) ?? ''}`,
     },
   });
 }
