@@ -8,6 +8,10 @@ import {
   AdminUsersPage,
 } from './pages/admin';
 import { KeysPage } from './pages/keys';
+import {
+  AdminOAuthClientPage,
+  AdminOAuthClientsPage,
+} from './pages/oauth-clients';
 import { ProfilePage } from './pages/profile';
 import { SessionsPage } from './pages/sessions';
 import { SignInPage } from './pages/sign-in';
@@ -27,6 +31,7 @@ const ADMIN_NAV = [
   { href: '/admin/users', label: 'Users' },
   { href: '/admin/audit', label: 'Audit log' },
   { href: '/admin/usage', label: 'All usage' },
+  { href: '/admin/oauth-clients', label: 'OAuth clients' },
 ];
 
 export function App() {
@@ -214,6 +219,18 @@ function SignedInPage({
   }
   if (path === '/admin/usage') {
     return <AdminUsagePage query={query} />;
+  }
+  if (path === '/admin/oauth-clients') {
+    return <AdminOAuthClientsPage />;
+  }
+  const clientMatch = matchPath('/admin/oauth-clients/:clientId', path);
+  if (clientMatch) {
+    return (
+      <AdminOAuthClientPage
+        key={clientMatch.clientId}
+        clientId={clientMatch.clientId}
+      />
+    );
   }
   return (
     <>
