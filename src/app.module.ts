@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExamplesModule } from './examples/examples.module';
 import { HealthModule } from './health/health.module';
+import { OAuthClientsModule } from './oauth-clients/oauth-clients.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { UsageModule } from './usage/usage.module';
@@ -30,6 +31,7 @@ export class AppModule {
         ExamplesModule,
         AuditModule,
         UsageModule,
+        OAuthClientsModule,
       ],
       providers: [
         {

@@ -166,6 +166,7 @@ describe('route inventory', () => {
     expect(routes.map(describeRoute).sort()).toMatchInlineSnapshot(`
      [
        "DELETE /api/api-keys/:id → jwt, session",
+       "DELETE /api/oauth-clients/:clientId → jwt, session, basic; roles: admin",
        "DELETE /api/session → session",
        "DELETE /api/sessions/:id → jwt, session",
        "DELETE /api/users/:id → jwt, session, basic; roles: admin",
@@ -177,6 +178,8 @@ describe('route inventory', () => {
        "GET /api/data → api-key, basic, jwt, session; scopes: data:read",
        "GET /api/data/allowance → session, jwt, basic, api-key; scopes: data:read",
        "GET /api/health → public",
+       "GET /api/oauth-clients → jwt, session, basic; roles: admin",
+       "GET /api/oauth-clients/:clientId → jwt, session, basic; roles: admin",
        "GET /api/profile → jwt, session, basic, api-key; scopes: profile:read",
        "GET /api/profile/usage → jwt, session, basic, api-key; scopes: profile:read",
        "GET /api/protected → jwt",
@@ -185,6 +188,7 @@ describe('route inventory', () => {
        "GET /api/usage → jwt, session, basic; roles: admin",
        "GET /api/users → jwt, session, basic; roles: admin",
        "GET /api/users/:id → jwt, session, basic; roles: admin",
+       "PATCH /api/oauth-clients/:clientId → jwt, session, basic; roles: admin",
        "PATCH /api/profile → jwt, session",
        "PATCH /api/users/:id → jwt, session, basic; roles: admin",
        "POST /api/admin/signing-keys/:kid/revoke → jwt, session, basic; roles: admin",
@@ -193,6 +197,8 @@ describe('route inventory', () => {
        "POST /api/login → public",
        "POST /api/logout → jwt",
        "POST /api/logout/all → jwt, session, basic",
+       "POST /api/oauth-clients → jwt, session, basic; roles: admin",
+       "POST /api/oauth-clients/:clientId/secret → jwt, session, basic; roles: admin",
        "POST /api/profile/password → jwt, session",
        "POST /api/refresh → public",
        "POST /api/register → public",

@@ -15,6 +15,12 @@ export const AUDIT_EVENT_TYPES = [
   'user_deleted',
   'signing_key_created',
   'signing_key_revoked',
+  'oauth_client.created',
+  'oauth_client.updated',
+  'oauth_client.secret_rotated',
+  'oauth_client.disabled',
+  'oauth_client.enabled',
+  'oauth_client.deleted',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -9,6 +9,7 @@ import { RefreshToken } from '../tokens/refresh-token.entity';
 import { RevokedToken } from '../tokens/revoked-token.entity';
 import { UsageDaily } from '../usage/usage-daily.entity';
 import { User } from '../users/user.entity';
+import { OAuthClient } from '../oauth-clients/oauth-client.entity';
 import { postgresMigrations, sqliteMigrations } from './migrations';
 import { usePostgresUtcTimestamps } from './postgres-utc';
 
@@ -22,6 +23,7 @@ export const ENTITIES = [
   UsageDaily,
   AuditEvent,
   SigningKey,
+  OAuthClient,
   OAuthRecord,
 ];
 

@@ -2,11 +2,13 @@ import { Initial1795459283026 } from './migrations/postgres/1795459283026-Initia
 import { UsageAndAudit1795460901139 } from './migrations/postgres/1795460901139-UsageAndAudit';
 import { RefreshReuseGrace1795944176689 } from './migrations/postgres/1795944176689-RefreshReuseGrace';
 import { SigningKeys1795944638840 } from './migrations/postgres/1795944638840-SigningKeys';
+import { OAuthClients1796000000001 } from './migrations/postgres/1796000000001-OAuthClients';
 import { OAuthRecords1796000100001 } from './migrations/postgres/1796000100001-OAuthRecords';
 import { Initial1795459280829 } from './migrations/sqlite/1795459280829-Initial';
 import { UsageAndAudit1795460895090 } from './migrations/sqlite/1795460895090-UsageAndAudit';
 import { RefreshReuseGrace1795944174019 } from './migrations/sqlite/1795944174019-RefreshReuseGrace';
 import { SigningKeys1795944636363 } from './migrations/sqlite/1795944636363-SigningKeys';
+import { OAuthClients1796000000000 } from './migrations/sqlite/1796000000000-OAuthClients';
 import { OAuthRecords1796000100000 } from './migrations/sqlite/1796000100000-OAuthRecords';
 
 // Each driver has its own generated migrations (TypeORM writes driver-specific SQL); both
@@ -17,6 +19,7 @@ export const sqliteMigrations = [
   UsageAndAudit1795460895090,
   RefreshReuseGrace1795944174019,
   SigningKeys1795944636363,
+  OAuthClients1796000000000,
   OAuthRecords1796000100000,
 ];
 export const postgresMigrations = [
@@ -24,5 +27,6 @@ export const postgresMigrations = [
   UsageAndAudit1795460901139,
   RefreshReuseGrace1795944176689,
   SigningKeys1795944638840,
+  OAuthClients1796000000001,
   OAuthRecords1796000100001,
 ];

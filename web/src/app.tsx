@@ -11,6 +11,10 @@ import { AppsPage } from './pages/apps';
 import { AuthorizePage } from './pages/authorize';
 import { DevicePage } from './pages/device';
 import { KeysPage } from './pages/keys';
+import {
+  AdminOAuthClientPage,
+  AdminOAuthClientsPage,
+} from './pages/oauth-clients';
 import { ProfilePage } from './pages/profile';
 import { SessionsPage } from './pages/sessions';
 import { SignInPage } from './pages/sign-in';
@@ -38,6 +42,7 @@ const ADMIN_NAV = [
   { href: '/admin/users', label: 'Users' },
   { href: '/admin/audit', label: 'Audit log' },
   { href: '/admin/usage', label: 'All usage' },
+  { href: '/admin/oauth-clients', label: 'OAuth clients' },
 ];
 
 export function App() {
@@ -264,6 +269,18 @@ function SignedInPage({
   }
   if (path === '/admin/usage') {
     return <AdminUsagePage query={query} />;
+  }
+  if (path === '/admin/oauth-clients') {
+    return <AdminOAuthClientsPage />;
+  }
+  const clientMatch = matchPath('/admin/oauth-clients/:clientId', path);
+  if (clientMatch) {
+    return (
+      <AdminOAuthClientPage
+        key={clientMatch.clientId}
+        clientId={clientMatch.clientId}
+      />
+    );
   }
   return (
     <>

@@ -267,6 +267,12 @@ const AUDIT_TYPES = [
   'session_revoked',
   'user_updated',
   'user_deleted',
+  'oauth_client.created',
+  'oauth_client.updated',
+  'oauth_client.secret_rotated',
+  'oauth_client.disabled',
+  'oauth_client.enabled',
+  'oauth_client.deleted',
 ];
 const AUDIT_FILTERS = ['type', 'outcome', 'username', 'from', 'to'] as const;
 
