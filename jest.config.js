@@ -44,6 +44,10 @@ module.exports = {
   // One worker per core, not jest's cores − 1: the e2e files wait on sockets, SQLite and child
   // servers most of the time, so on 2 cores two workers halve the suite's time (134 s → 70 s).
   maxWorkers: '100%',
+  // Tests that start apps (migrations, key generation, bcrypt) need more than jest's 5 s when
+  // the machine is busy, and an OAuth device flow polls every 5 s; a hang still fails, at 20 s.
+  // (A project-level testTimeout is ignored.)
+  testTimeout: 20_000,
   projects: [
     {
       ...common,
@@ -64,9 +68,6 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      // Tests that start apps (migrations, key generation, bcrypt) need more than jest's 5 s
-      // when the machine is busy; a hang still fails, after 20 s.
-      testTimeout: 20_000,
     },
   ],
 };

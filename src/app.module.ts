@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module';
 import { ExamplesModule } from './examples/examples.module';
 import { HealthModule } from './health/health.module';
 import { OAuthClientsModule } from './oauth-clients/oauth-clients.module';
+import { OAuthModule } from './oauth/oauth.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { UsageModule } from './usage/usage.module';
@@ -32,6 +33,7 @@ export class AppModule {
         AuditModule,
         UsageModule,
         OAuthClientsModule,
+        OAuthModule,
       ],
       providers: [
         {

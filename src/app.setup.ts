@@ -22,6 +22,7 @@ import { enterRequestContext } from './common/http/request-context';
 import { requestIdFor } from './common/http/request-id';
 import { logRequest } from './common/logging/request-log';
 import { serveConsole } from './console/console-static';
+import { mountOAuthProvider } from './oauth/provider/oauth-mount';
 import { JWKS_PATH } from './signing-keys/jwks.controller';
 
 /** The adapter options that must exist before the app does (body limit, proxy trust, request ids). */
@@ -125,6 +126,7 @@ export async function configureApp(
     done();
   });
   setUpOpenApi(app);
+  await mountOAuthProvider(app);
   await serveConsole(app);
 }
 

@@ -21,6 +21,10 @@ export const AUDIT_EVENT_TYPES = [
   'oauth_client.disabled',
   'oauth_client.enabled',
   'oauth_client.deleted',
+  'oauth_consent_granted',
+  'oauth_consent_revoked',
+  'oauth_grant_revoked',
+  'oauth_client_token',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

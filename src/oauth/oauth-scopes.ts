@@ -34,3 +34,11 @@ export function isApiScope(scope: string): boolean {
 
 /** How long an OAuth access token lives; also how long a revoked grant or client stays blacklisted. */
 export const OAUTH_ACCESS_TOKEN_TTL_SECONDS = 900;
+
+/** The `scope` parameter of a request as a list (absent, or not a string: none). */
+export function requestedScopes(
+  params: Record<string, unknown> | undefined,
+): string[] {
+  const scope = params?.scope;
+  return typeof scope === 'string' ? scope.split(' ').filter(Boolean) : [];
+}

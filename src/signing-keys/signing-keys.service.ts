@@ -183,6 +183,20 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
+   * The active key with its private part, as a JWK, for the OAuth provider (src/oauth), which signs
+   * ID tokens and OAuth access tokens itself. Its `kid` changes when the key does.
+   */
+  activeSigningJwk(now = Date.now()): JWK & { kid: string; alg: string } {
+    const key = this.activeKey(now);
+    return {
+      ...this.privateKeyOf(key).export({ format: 'jwk' }),
+      kid: key.kid,
+      alg: key.algorithm,
+      use: 'sig',
+    };
+  }
+
+  /**
    * The payload of a token one of our live keys signed, with `iss`, `aud` and `exp` checked;
    * null for anything else. jose checks the signature; the header must name a known kid of the
    * same algorithm and point nowhere else.

@@ -1,0 +1,506 @@
+// Gatehouse as an OAuth 2.0 / OpenID Connect provider, driven by a certified relying party
+// (openid-client) against a live server. The test plays the browser with a cookie jar: it signs
+// in to the console and answers the consent through the console's API, as the page does.
+import * as client from 'openid-client';
+import { createTestApp, type TestApp } from './support/app';
+import { registerUser, type RegisteredUser } from './support/factories';
+import { Browser, freePort } from './support/oauth-browser';
+
+const ADMIN = { username: 'chief', password: 'chief-password-1' };
+const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+
+/** The hidden inputs of the provider's HTML forms, as a browser would submit them. */
+function hiddenFields(html: string): Record<string, string> {
+  return Object.fromEntries(
+    [
+      ...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g),
+    ].map((match) => [match[1], match[2]]),
+  );
+}
+
+interface RegisteredClient {
+  client_id: string;
+  client_secret?: string;
+}
+
+describe('the OAuth 2.0 / OpenID Connect provider', () => {
+  let t: TestApp;
+  let issuer: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    issuer = `http://127.0.0.1:${port}`;
+    t = await createTestApp({
+      env: {
+        ADMIN_USERNAME: ADMIN.username,
+        ADMIN_PASSWORD: ADMIN.password,
+        ISSUER_URL: issuer,
+        // Every reuse of a spent refresh token is theft here; the grace has its own test.
+        REFRESH_REUSE_GRACE: '0',
+      },
+    });
+    await t.app.listen(port, '127.0.0.1');
+  });
+  afterAll(() => t.close());
+
+  async function registerClient(
+    metadata: Record<string, unknown>,
+  ): Promise<RegisteredClient> {
+    const response = await t.http
+      .post('/api/oauth-clients')
+      .auth(ADMIN.username, ADMIN.password)
+      .send({
+        client_name: 'Test app',
+        redirect_uris: [REDIRECT_URI],
+        ...metadata,
+      })
+      .expect(201);
+    return response.body as RegisteredClient;
+  }
+
+  function discover(
+    registered: RegisteredClient,
+  ): Promise<client.Configuration> {
+    return client.discovery(
+      new URL(issuer),
+      registered.client_id,
+      undefined,
+      registered.client_secret
+        ? client.ClientSecretBasic(registered.client_secret)
+        : client.None(),
+      { execute: [client.allowInsecureRequests] },
+    );
+  }
+
+  /** Signs `user` in to the console in `browser`, as the sign-in page does. */
+  async function signInToConsole(
+    browser: Browser,
+    user: { username: string; password: string },
+  ): Promise<string> {
+    const response = await browser.fetch('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: user.username,
+        password: user.password,
+      }),
+    });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { csrf_token: string }).csrf_token;
+  }
+
+  /**
+   * Follows the authorization request through the console: sign in when asked, allow when
+   * asked. Returns the callback URL the provider finally redirects to.
+   */
+  async function authorize(
+    browser: Browser,
+    url: URL,
+    csrf: string,
+    answer: 'consent' | 'deny' = 'consent',
+  ): Promise<{ callback: URL; prompts: string[] }> {
+    const prompts: string[] = [];
+    let next = url.href;
+    for (let step = 0; step < 5; step += 1) {
+      const { response, url: landed } = await browser.follow(next);
+      if (!landed.startsWith(issuer)) {
+        return { callback: new URL(landed), prompts };
+      }
+      const match = /\/authorize\/([^/?]+)$/.exec(landed);
+      if (!match) {
+        // A page of our own that is not an interaction: the device flow's "done".
+        expect(response.status).toBe(200);
+        return { callback: new URL(landed), prompts };
+      }
+      const uid = match[1];
+      const details = await browser.fetch(
+        `/api/oauth/interactions/${uid}/details`,
+      );
+      expect(details.status).toBe(200);
+      const { prompt } = (await details.json()) as { prompt: string };
+      prompts.push(prompt);
+      const action = prompt === 'login' ? 'login' : answer;
+      const answered = await browser.fetch(
+        `/api/oauth/interactions/${uid}/${action}`,
+        { method: 'POST', headers: { 'x-csrf-token': csrf } },
+      );
+      expect(answered.status).toBe(200);
+      next = ((await answered.json()) as { redirectTo: string }).redirectTo;
+    }
+    throw new Error('the authorization did not finish in 5 steps');
+  }
+
+  async function codeFlow(
+    configuration: client.Configuration,
+    user: RegisteredUser,
+    scope: string,
+  ) {
+    const browser = new Browser(issuer);
+    const csrf = await signInToConsole(browser, user);
+    const verifier = client.randomPKCECodeVerifier();
+    const state = client.randomState();
+    const nonce = client.randomState();
+    const url = client.buildAuthorizationUrl(configuration, {
+      redirect_uri: REDIRECT_URI,
+      scope,
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      ...(scope.includes('openid') ? { nonce } : {}),
+      // OpenID Connect grants offline_access (a refresh token) only with prompt=consent.
+      ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}),
+    });
+    const { callback, prompts } = await authorize(browser, url, csrf);
+    return { browser, csrf, verifier, state, nonce, callback, prompts, url };
+  }
+
+  it('publishes discovery at the issuer, with endpoints that answer and our JWKS', async () => {
+    const response = await fetch(`${issuer}/.well-known/openid-configuration`);
+    expect(response.status).toBe(200);
+    const metadata = (await response.json()) as Record<string, unknown>;
+    expect(metadata).toMatchObject({
+      issuer,
+      authorization_endpoint: `${issuer}/oauth/authorize`,
+      token_endpoint: `${issuer}/oauth/token`,
+      userinfo_endpoint: `${issuer}/oauth/userinfo`,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      revocation_endpoint: `${issuer}/oauth/revoke`,
+      introspection_endpoint: `${issuer}/oauth/introspect`,
+      end_session_endpoint: `${issuer}/oauth/logout`,
+      pushed_authorization_request_endpoint: `${issuer}/oauth/par`,
+      device_authorization_endpoint: `${issuer}/oauth/device/auth`,
+      code_challenge_methods_supported: ['S256'],
+      id_token_signing_alg_values_supported: ['ES256'],
+    });
+    expect(metadata.dpop_signing_alg_values_supported).toEqual(
+      expect.arrayContaining(['ES256']),
+    );
+    const jwks = await fetch(String(metadata.jwks_uri));
+    expect(jwks.status).toBe(200);
+    expect(
+      ((await jwks.json()) as { keys: unknown[] }).keys.length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('runs the authorization-code flow with PKCE: ID token, userinfo, refresh, revoke, introspection', async () => {
+    const registered = await registerClient({
+      grant_types: ['authorization_code', 'refresh_token'],
+      scope: 'openid profile email offline_access',
+    });
+    const configuration = await discover(registered);
+    const user = await registerUser(t.http);
+    const flow = await codeFlow(
+      configuration,
+      user,
+      'openid profile email offline_access',
+    );
+    expect(flow.prompts).toEqual(['login', 'consent']);
+
+    const tokens = await client.authorizationCodeGrant(
+      configuration,
+      flow.callback,
+      {
+        pkceCodeVerifier: flow.verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+      },
+    );
+    // openid-client has checked the ID token's signature (through the JWKS), iss, aud, nonce.
+    const claims = tokens.claims()!;
+    expect(claims).toMatchObject({
+      sub: user.id,
+      iss: issuer,
+      aud: registered.client_id,
+    });
+    const userinfo = await client.fetchUserInfo(
+      configuration,
+      tokens.access_token,
+      user.id,
+    );
+    expect(userinfo).toMatchObject({
+      sub: user.id,
+      preferred_username: user.username,
+    });
+
+    const refreshed = await client.refreshTokenGrant(
+      configuration,
+      tokens.refresh_token!,
+    );
+    expect(refreshed.refresh_token).toBeDefined();
+    expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+
+    expect(
+      await client.tokenIntrospection(configuration, refreshed.refresh_token!),
+    ).toMatchObject({
+      active: true,
+      sub: user.id,
+      client_id: registered.client_id,
+    });
+    await client.tokenRevocation(configuration, refreshed.refresh_token!);
+    expect(
+      await client.tokenIntrospection(configuration, refreshed.refresh_token!),
+    ).toEqual({ active: false });
+    // Revoking the refresh token revoked its grant: the access token issued with it too.
+    expect(
+      await client.tokenIntrospection(configuration, refreshed.access_token),
+    ).toEqual({ active: false });
+  });
+
+  it('remembers consent per user, client and scopes; asks again for a new scope', async () => {
+    const registered = await registerClient({
+      grant_types: ['authorization_code'],
+      scope: 'openid profile email',
+    });
+    const configuration = await discover(registered);
+    const user = await registerUser(t.http);
+    const first = await codeFlow(configuration, user, 'openid profile');
+    expect(first.prompts).toEqual(['login', 'consent']);
+    // Another browser, the same person: signed in to the console, not asked to consent again.
+    const second = await codeFlow(configuration, user, 'openid profile');
+    expect(second.prompts).toEqual(['login']);
+    expect(second.callback.searchParams.get('code')).toBeTruthy();
+    const third = await codeFlow(configuration, user, 'openid profile email');
+    expect(third.prompts).toEqual(['login', 'consent']);
+  });
+
+  it('issues client-credentials tokens to the tutorial’s request: Basic client auth and a form body', async () => {
+    const registered = await registerClient({
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      scope: 'data:read',
+    });
+    // The tutorial's SpotifyAPI request, with only the URL changed.
+    const response = await fetch(`${issuer}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${registered.client_id}:${registered.client_secret}`).toString('base64')}`,
+        'Content-Type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({
+      token_type: 'Bearer',
+      expires_in: 900,
+      scope: 'data:read',
+    });
+    const token = String(body.access_token);
+    const [header, payload] = token
+      .split('.')
+      .slice(0, 2)
+      .map(
+        (part) =>
+          JSON.parse(Buffer.from(part, 'base64url').toString()) as Record<
+            string,
+            unknown
+          >,
+      );
+    expect(header).toMatchObject({ typ: 'at+jwt', alg: 'ES256' });
+    expect(payload).toMatchObject({
+      iss: issuer,
+      aud: `${issuer}/api`,
+      client_id: registered.client_id,
+      sub: registered.client_id,
+      scope: 'data:read',
+    });
+  });
+
+  it('refuses a wrong client secret, and a scope beyond the client’s', async () => {
+    const registered = await registerClient({
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      scope: 'data:read',
+    });
+    const wrong = await fetch(`${issuer}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${registered.client_id}:not-the-secret`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
+    expect(wrong.status).toBe(401);
+    expect(await wrong.json()).toMatchObject({ error: 'invalid_client' });
+    const beyond = await client
+      .clientCredentialsGrant(await discover(registered), {
+        scope: 'data:read profile:read',
+      })
+      .catch((error: unknown) => error);
+    expect(beyond).toMatchObject({ error: 'invalid_scope' });
+  });
+
+  it('shows an unregistered redirect URI as a page and never redirects to it', async () => {
+    const registered = await registerClient({ scope: 'openid' });
+    const configuration = await discover(registered);
+    const url = client.buildAuthorizationUrl(configuration, {
+      redirect_uri: 'https://evil.example/steal',
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(
+        client.randomPKCECodeVerifier(),
+      ),
+      code_challenge_method: 'S256',
+    });
+    const response = await fetch(url, { redirect: 'manual' });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+    expect(response.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await response.text()).toMatch(/redirect_uri/);
+  });
+
+  it('refuses an authorization request without PKCE', async () => {
+    const registered = await registerClient({ scope: 'openid' });
+    const configuration = await discover(registered);
+    const url = client.buildAuthorizationUrl(configuration, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid',
+      state: 'abc',
+    });
+    const response = await fetch(url, { redirect: 'manual' });
+    // A registered redirect URI hears the error (RFC 6749 §4.1.2.1).
+    const location = new URL(String(response.headers.get('location')));
+    expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
+    expect(location.searchParams.get('error')).toBe('invalid_request');
+    expect(location.searchParams.get('error_description')).toMatch(/PKCE/);
+  });
+
+  it('refuses a wrong PKCE verifier, and a code used twice revokes what it gave', async () => {
+    const registered = await registerClient({
+      grant_types: ['authorization_code', 'refresh_token'],
+      scope: 'openid offline_access',
+    });
+    const configuration = await discover(registered);
+    const user = await registerUser(t.http);
+
+    const wrongVerifier = await codeFlow(
+      configuration,
+      user,
+      'openid offline_access',
+    );
+    const refused = await client
+      .authorizationCodeGrant(configuration, wrongVerifier.callback, {
+        pkceCodeVerifier: client.randomPKCECodeVerifier(),
+        expectedState: wrongVerifier.state,
+        expectedNonce: wrongVerifier.nonce,
+      })
+      .catch((error: unknown) => error);
+    expect(refused).toMatchObject({ error: 'invalid_grant' });
+
+    const flow = await codeFlow(configuration, user, 'openid offline_access');
+    const checks = {
+      pkceCodeVerifier: flow.verifier,
+      expectedState: flow.state,
+      expectedNonce: flow.nonce,
+    };
+    const tokens = await client.authorizationCodeGrant(
+      configuration,
+      flow.callback,
+      checks,
+    );
+    const again = await client
+      .authorizationCodeGrant(configuration, flow.callback, checks)
+      .catch((error: unknown) => error);
+    expect(again).toMatchObject({ error: 'invalid_grant' });
+    expect(
+      await client.tokenIntrospection(configuration, tokens.refresh_token!),
+    ).toEqual({ active: false });
+    expect(
+      await client.tokenIntrospection(configuration, tokens.access_token),
+    ).toEqual({ active: false });
+  });
+
+  it('refuses a refresh token presented by another client, and a spent one revokes the grant', async () => {
+    const metadata = {
+      grant_types: ['authorization_code', 'refresh_token'],
+      scope: 'openid offline_access',
+    };
+    const owner = await registerClient(metadata);
+    const other = await registerClient(metadata);
+    const configuration = await discover(owner);
+    const user = await registerUser(t.http);
+    const flow = await codeFlow(configuration, user, 'openid offline_access');
+    const tokens = await client.authorizationCodeGrant(
+      configuration,
+      flow.callback,
+      {
+        pkceCodeVerifier: flow.verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+      },
+    );
+    const stolen = await client
+      .refreshTokenGrant(await discover(other), tokens.refresh_token!)
+      .catch((error: unknown) => error);
+    expect(stolen).toMatchObject({ error: 'invalid_grant' });
+
+    const rotated = await client.refreshTokenGrant(
+      configuration,
+      tokens.refresh_token!,
+    );
+    const replayed = await client
+      .refreshTokenGrant(configuration, tokens.refresh_token!)
+      .catch((error: unknown) => error);
+    expect(replayed).toMatchObject({ error: 'invalid_grant' });
+    // The thief's replay ended the family: the rotated token is dead too.
+    expect(
+      await client.tokenIntrospection(configuration, rotated.refresh_token!),
+    ).toEqual({ active: false });
+  });
+
+  it('runs the device authorization grant, the user entering the code through the console', async () => {
+    const registered = await registerClient({
+      grant_types: [
+        'urn:ietf:params:oauth:grant-type:device_code',
+        'refresh_token',
+      ],
+      redirect_uris: [],
+      token_endpoint_auth_method: 'none',
+      scope: 'openid profile',
+    });
+    const configuration = await discover(registered);
+    const user = await registerUser(t.http);
+    const device = await client.initiateDeviceAuthorization(configuration, {
+      scope: 'openid profile',
+    });
+    expect(device.verification_uri).toBe(`${issuer}/oauth/device`);
+
+    const browser = new Browser(issuer);
+    const csrf = await signInToConsole(browser, user);
+    // The verification URI sends the browser to the console's page…
+    const entry = await browser.fetch('/oauth/device');
+    expect(entry.status).toBe(302);
+    expect(entry.headers.get('location')).toBe('/device');
+    // …whose form sends the code back; the provider's page posts it with its CSRF token.
+    const posted = await browser.fetch(
+      `/oauth/device?user_code=${encodeURIComponent(device.user_code)}`,
+    );
+    const form = await posted.text();
+    const fields = hiddenFields(form);
+    const confirm = await browser.fetch('/oauth/device', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(fields),
+    });
+    expect(confirm.status).toBe(200);
+    const confirmPage = await confirm.text();
+    expect(confirmPage).toContain('Test app');
+    // What the Continue button sends: the form's hidden fields (Cancel adds abort=yes).
+    const confirmFields = hiddenFields(confirmPage);
+    const started = await browser.fetch('/oauth/device', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(confirmFields),
+    });
+    const { callback, prompts } = await authorize(
+      browser,
+      new URL(String(started.headers.get('location')), issuer),
+      csrf,
+    );
+    expect(prompts).toEqual(['login', 'consent']);
+    expect(`${callback.pathname}${callback.search}`).toBe('/device?done=1');
+    const tokens = await client.pollDeviceAuthorizationGrant(
+      configuration,
+      device,
+    );
+    expect(tokens.claims()).toMatchObject({ sub: user.id });
+  });
+});
