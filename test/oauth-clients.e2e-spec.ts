@@ -13,6 +13,7 @@ import { RevokedToken } from '../src/tokens/revoked-token.entity';
 import { createTestApp, type TestApp } from './support/app';
 import { registerUser } from './support/factories';
 import { bearer } from './support/http';
+import { captureLogs } from './support/logs';
 
 const ADMIN = 'clientadmin';
 const ADMIN_PASSWORD = 'client-admin-password-1';
@@ -492,6 +493,43 @@ describe('/api/oauth-clients', () => {
         ),
       ).toBe(true);
     });
+  });
+
+  it('disables a client even when a revocation listener fails, and still tells the others', async () => {
+    const client = await register({
+      client_name: 'listener trouble',
+      grant_types: ['client_credentials'],
+    });
+    const id = String(client.client_id);
+    const told: string[] = [];
+    service.onClientRevoked((clientId) => {
+      if (clientId === id) {
+        throw new Error('storage unavailable');
+      }
+    });
+    service.onClientRevoked((clientId) => {
+      told.push(clientId);
+    });
+    const logs = captureLogs();
+    const response = await Promise.resolve(
+      asAdmin.patch(`${API}/${id}`).send({ disabled: true }),
+    ).finally(() => logs.restore());
+    expect(response.status).toBe(200);
+    // Logged with the client and the reason, so an operator can revoke by hand.
+    expect(logs.at('error')).toContainEqual({
+      msg: 'an OAuth client revocation listener failed',
+      client_id: id,
+      reason: 'disabled',
+      error: 'storage unavailable',
+    });
+    expect(response.body.disabled).toBe(true);
+    expect(told).toEqual([id]);
+    expect(await service.providerMetadata(id)).toBeUndefined();
+    expect(
+      await t.app
+        .get(RevocationService)
+        .isRevoked(oauthRevocationKey('client', id)),
+    ).toBe(true);
   });
 
   describe('POST /api/oauth-clients/:clientId/secret', () => {
