@@ -161,7 +161,7 @@ describe('/api/oauth-clients', () => {
         client_name: 'audited',
         redirect_uris: ['https://audited.example.com/cb'],
       });
-      const events = await auditOf('oauth_client.created');
+      const events = await auditOf('oauth_client_created');
       const event = events.find(
         (e) => (e.details as Json).client_id === body.client_id,
       );
@@ -381,7 +381,7 @@ describe('/api/oauth-clients', () => {
       expect(Object.keys(response.body as Json).sort()).toEqual(CLIENT_FIELDS);
       expect((await asAdmin.get(`${API}/${id}`)).body).toEqual(response.body);
       expect((await storedRow(id))?.secret_hash).toBe(hashBefore);
-      const event = (await auditOf('oauth_client.updated')).find(
+      const event = (await auditOf('oauth_client_updated')).find(
         (e) => (e.details as Json).client_id === id,
       );
       expect((event?.details as Json).changed).toEqual([
@@ -473,7 +473,7 @@ describe('/api/oauth-clients', () => {
 
       expect(revoked).toContainEqual([id, 'disabled']);
       expect(await service.providerMetadata(id)).toBeUndefined();
-      const disabledEvent = (await auditOf('oauth_client.disabled')).find(
+      const disabledEvent = (await auditOf('oauth_client_disabled')).find(
         (e) => (e.details as Json).client_id === id,
       );
       expect(disabledEvent).toMatchObject({ details: { by: ADMIN } });
@@ -488,7 +488,7 @@ describe('/api/oauth-clients', () => {
         client_id: id,
       });
       expect(
-        (await auditOf('oauth_client.enabled')).some(
+        (await auditOf('oauth_client_enabled')).some(
           (e) => (e.details as Json).client_id === id,
         ),
       ).toBe(true);
@@ -563,7 +563,7 @@ describe('/api/oauth-clients', () => {
           .get(RevocationService)
           .isRevoked(oauthRevocationKey('client', id)),
       ).toBe(false);
-      const events = await auditOf('oauth_client.secret_rotated');
+      const events = await auditOf('oauth_client_secret_rotated');
       expect(events.some((e) => (e.details as Json).client_id === id)).toBe(
         true,
       );
@@ -608,7 +608,7 @@ describe('/api/oauth-clients', () => {
       ).toBe(true);
       expect(revoked).toContainEqual([id, 'deleted']);
       expect(
-        (await auditOf('oauth_client.deleted')).find(
+        (await auditOf('oauth_client_deleted')).find(
           (e) => (e.details as Json).client_id === id,
         ),
       ).toMatchObject({ details: { client_name: 'delete me', by: ADMIN } });

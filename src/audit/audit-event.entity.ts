@@ -1,35 +1,12 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export const AUDIT_EVENT_TYPES = [
-  'register',
-  'login',
-  'logout',
-  'logout_all',
-  'refresh_token_reuse',
-  'refresh_token_replay',
-  'password_change',
-  'api_key_created',
-  'api_key_deleted',
-  'session_revoked',
-  'user_updated',
-  'user_deleted',
-  'signing_key_created',
-  'signing_key_revoked',
-  'oauth_client.created',
-  'oauth_client.updated',
-  'oauth_client.secret_rotated',
-  'oauth_client.disabled',
-  'oauth_client.enabled',
-  'oauth_client.deleted',
-  'oauth_consent_granted',
-  'oauth_consent_revoked',
-  'oauth_grant_revoked',
-  'oauth_client_token',
-] as const;
-export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
-
-export const AUDIT_OUTCOMES = ['success', 'failure'] as const;
-export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+export {
+  AUDIT_EVENT_TYPES,
+  AUDIT_OUTCOMES,
+  type AuditEventType,
+  type AuditOutcome,
+} from './audit-event-types';
+import type { AuditEventType, AuditOutcome } from './audit-event-types';
 
 /**
  * One security event, appended and never changed. `user_id` is the account the event is about

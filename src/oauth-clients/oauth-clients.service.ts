@@ -110,7 +110,7 @@ export class OAuthClientsService {
     client.secretHash = secret === null ? null : sha256Hex(secret);
     await this.clients.insert(client);
     const saved = await this.get(client.clientId);
-    this.record('oauth_client.created', saved, actor, {
+    this.record('oauth_client_created', saved, actor, {
       grant_types: saved.grantTypes,
       scope: saved.scope,
       token_endpoint_auth_method: saved.tokenEndpointAuthMethod,
@@ -189,13 +189,13 @@ export class OAuthClientsService {
     await this.clients.save(client);
     const saved = await this.get(clientId);
     if (changed.length > 0) {
-      this.record('oauth_client.updated', saved, actor, { changed });
+      this.record('oauth_client_updated', saved, actor, { changed });
     }
     if (saved.disabled && !wasDisabled) {
       await this.revokeEverywhere(clientId, 'disabled');
-      this.record('oauth_client.disabled', saved, actor);
+      this.record('oauth_client_disabled', saved, actor);
     } else if (!saved.disabled && wasDisabled) {
-      this.record('oauth_client.enabled', saved, actor);
+      this.record('oauth_client_enabled', saved, actor);
     }
     return saved;
   }
@@ -204,7 +204,7 @@ export class OAuthClientsService {
     const client = await this.get(clientId);
     await this.clients.delete({ clientId });
     await this.revokeEverywhere(clientId, 'deleted');
-    this.record('oauth_client.deleted', client, actor);
+    this.record('oauth_client_deleted', client, actor);
   }
 
   /** A new secret, in clear only in the answer; the old one fails from the next request on. */
@@ -225,7 +225,7 @@ export class OAuthClientsService {
     );
     await this.notify(clientId, 'secret_rotated');
     const saved = await this.get(clientId);
-    this.record('oauth_client.secret_rotated', saved, actor);
+    this.record('oauth_client_secret_rotated', saved, actor);
     return { client: saved, secret };
   }
 

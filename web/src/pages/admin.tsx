@@ -14,6 +14,7 @@ import { formatDateTime } from '../format';
 import { navigate } from '../router';
 import { thirtyDays, type UsageDay } from '../usage';
 import { UsageChart } from './usage';
+import { AUDIT_TYPES } from '../audit-types';
 
 interface Page<T> {
   items: T[];
@@ -255,25 +256,6 @@ interface AuditEvent {
   request_id: string | null;
 }
 
-const AUDIT_TYPES = [
-  'register',
-  'login',
-  'logout',
-  'logout_all',
-  'refresh_token_reuse',
-  'password_change',
-  'api_key_created',
-  'api_key_deleted',
-  'session_revoked',
-  'user_updated',
-  'user_deleted',
-  'oauth_client.created',
-  'oauth_client.updated',
-  'oauth_client.secret_rotated',
-  'oauth_client.disabled',
-  'oauth_client.enabled',
-  'oauth_client.deleted',
-];
 const AUDIT_FILTERS = ['type', 'outcome', 'username', 'from', 'to'] as const;
 
 export function AdminAuditPage({ query }: { query: URLSearchParams }) {

@@ -1,0 +1,28 @@
+// The server's audit event types, for the audit page's filter (audit-types.spec.ts keeps the
+// two lists in step).
+export const AUDIT_TYPES = [
+  'register',
+  'login',
+  'logout',
+  'logout_all',
+  'refresh_token_reuse',
+  'refresh_token_replay',
+  'password_change',
+  'api_key_created',
+  'api_key_deleted',
+  'session_revoked',
+  'user_updated',
+  'user_deleted',
+  'signing_key_created',
+  'signing_key_revoked',
+  'oauth_client_created',
+  'oauth_client_updated',
+  'oauth_client_secret_rotated',
+  'oauth_client_disabled',
+  'oauth_client_enabled',
+  'oauth_client_deleted',
+  'oauth_consent_granted',
+  'oauth_consent_revoked',
+  'oauth_grant_revoked',
+  'oauth_client_token',
+];
