@@ -2,6 +2,7 @@
 // (openid-client) against a live server. The test plays the browser with a cookie jar: it signs
 // in to the console and answers the consent through the console's API, as the page does.
 import * as client from 'openid-client';
+import { AuditService } from '../src/audit/audit.service';
 import { createTestApp, type TestApp } from './support/app';
 import { registerUser, type RegisteredUser } from './support/factories';
 import { Browser, freePort } from './support/oauth-browser';
@@ -446,6 +447,79 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
     ).toEqual({ active: false });
   });
 
+  it('refuses a code past its 60 seconds', async () => {
+    const registered = await registerClient({ scope: 'openid' });
+    const configuration = await discover(registered);
+    const user = await registerUser(t.http);
+    const flow = await codeFlow(configuration, user, 'openid');
+    const now = Date.now();
+    const later = jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
+    try {
+      const expired = await client
+        .authorizationCodeGrant(configuration, flow.callback, {
+          pkceCodeVerifier: flow.verifier,
+          expectedState: flow.state,
+          expectedNonce: flow.nonce,
+        })
+        .catch((error: unknown) => error);
+      expect(expired).toMatchObject({ error: 'invalid_grant' });
+    } finally {
+      later.mockRestore();
+    }
+  });
+
+  it('audits consents, client-credentials tokens and revoked grants', async () => {
+    const registered = await registerClient({
+      grant_types: [
+        'authorization_code',
+        'refresh_token',
+        'client_credentials',
+      ],
+      scope: 'openid offline_access data:read',
+    });
+    const configuration = await discover(registered);
+    await client.clientCredentialsGrant(configuration, { scope: 'data:read' });
+    const user = await registerUser(t.http);
+    const flow = await codeFlow(configuration, user, 'openid offline_access');
+    const tokens = await client.authorizationCodeGrant(
+      configuration,
+      flow.callback,
+      {
+        pkceCodeVerifier: flow.verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+      },
+    );
+    await client.tokenRevocation(configuration, tokens.refresh_token!);
+    await t.app.get(AuditService).flush();
+    const events = async (type: string) =>
+      (
+        await t.http
+          .get(`/api/audit?type=${type}&limit=100`)
+          .auth(ADMIN.username, ADMIN.password)
+          .expect(200)
+      ).body.items as {
+        user_id: string | null;
+        details: Record<string, unknown>;
+      }[];
+    expect(await events('oauth_client_token')).toContainEqual(
+      expect.objectContaining({
+        details: expect.objectContaining({
+          clientId: registered.client_id,
+          scope: 'data:read',
+        }),
+      }),
+    );
+    expect(await events('oauth_consent_granted')).toContainEqual(
+      expect.objectContaining({
+        user_id: user.id,
+        details: expect.objectContaining({ clientId: registered.client_id }),
+      }),
+    );
+    const revoked = await events('oauth_grant_revoked');
+    expect(revoked.length).toBeGreaterThan(0);
+  });
+
   it('runs the device authorization grant, the user entering the code through the console', async () => {
     const registered = await registerClient({
       grant_types: [
@@ -502,5 +576,50 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
       device,
     );
     expect(tokens.claims()).toMatchObject({ sub: user.id });
+  });
+});
+
+describe('the OAuth token endpoint’s rate limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: {
+        ADMIN_USERNAME: ADMIN.username,
+        ADMIN_PASSWORD: ADMIN.password,
+        RATE_LIMIT_OAUTH_TOKEN: '2/minute',
+      },
+    });
+  });
+  afterAll(() => t.close());
+
+  async function clientCredentials(): Promise<{ id: string; secret: string }> {
+    const response = await t.http
+      .post('/api/oauth-clients')
+      .auth(ADMIN.username, ADMIN.password)
+      .send({
+        client_name: 'Limited',
+        grant_types: ['client_credentials'],
+        scope: 'data:read',
+      })
+      .expect(201);
+    return { id: response.body.client_id, secret: response.body.client_secret };
+  }
+
+  const tokenRequest = (id: string, secret: string) =>
+    t.http
+      .post('/oauth/token')
+      .auth(id, secret)
+      .type('form')
+      .send({ grant_type: 'client_credentials' });
+
+  it('counts per client: the third request in the minute is 429 with Retry-After, another client is not', async () => {
+    const first = await clientCredentials();
+    const second = await clientCredentials();
+    await tokenRequest(first.id, first.secret).expect(200);
+    await tokenRequest(first.id, first.secret).expect(200);
+    const refused = await tokenRequest(first.id, first.secret).expect(429);
+    expect(refused.body).toMatchObject({ error: 'slow_down' });
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    await tokenRequest(second.id, second.secret).expect(200);
   });
 });
