@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from './support/db';
+import { Browser } from './support/oauth-browser';
 import {
   freePort,
   type ServerProcess,
@@ -170,8 +172,11 @@ describeUnless(
         ADMIN_PASSWORD: admin[1],
         LOG_LEVEL: 'warn',
       };
+      const portA = await freePort();
+      // One issuer for both, as behind a load balancer: the OAuth flow below crosses instances.
+      Object.assign(env, { ISSUER_URL: `http://127.0.0.1:${portA}` });
       // The first instance migrates the new database; the second starts on a migrated one.
-      a = startServer(env, await freePort());
+      a = startServer(env, portA);
       await waitUntilUp(a);
       b = startServer(env, await freePort());
       await waitUntilUp(b);
@@ -447,6 +452,117 @@ describeUnless(
           error: 'Unauthorized',
           message: 'Invalid, expired or already used refresh token',
         },
+      });
+    });
+
+    it('completes one OAuth authorization-code flow with each step on either instance', async () => {
+      const redirectUri = 'http://127.0.0.1:9/callback';
+      const registered = await call(a, 'POST', '/api/oauth-clients', {
+        basic: admin,
+        body: {
+          client_name: 'Shared app',
+          redirect_uris: [redirectUri],
+          scope: 'openid offline_access',
+        },
+      });
+      expect(registered.status).toBe(201);
+      const clientId = registered.body.client_id as string;
+      const clientSecret = registered.body.client_secret as string;
+      const { username } = await register('oauth');
+      /** The same path on the other instance: the load balancer's choice. */
+      const on = (server: ServerProcess, url: string) =>
+        `${server.url}${new URL(url, server.url).pathname}${new URL(url, server.url).search}`;
+
+      const browser = new Browser(a.url);
+      const signedIn = await browser.fetch(`${b.url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username, password }),
+      });
+      expect(signedIn.status).toBe(200);
+      const { csrf_token: csrf } = (await signedIn.json()) as {
+        csrf_token: string;
+      };
+      const verifier = randomBytes(32).toString('base64url');
+      const query = new URLSearchParams({
+        client_id: clientId,
+        response_type: 'code',
+        redirect_uri: redirectUri,
+        scope: 'openid offline_access',
+        prompt: 'consent',
+        code_challenge: createHash('sha256')
+          .update(verifier)
+          .digest('base64url'),
+        code_challenge_method: 'S256',
+      });
+      const started = await browser.fetch(
+        `${a.url}/oauth/authorize?${query.toString()}`,
+      );
+      expect(started.status).toBe(303);
+      const login = await browser.fetch(
+        on(b, `${started.headers.get('location')}/login`),
+        { method: 'POST', headers: { 'x-csrf-token': csrf } },
+      );
+      expect(login.status).toBe(200);
+      const afterLogin = await browser.fetch(
+        on(b, ((await login.json()) as { redirectTo: string }).redirectTo),
+      );
+      expect(afterLogin.status).toBe(303);
+      const consent = await browser.fetch(
+        on(a, `${afterLogin.headers.get('location')}/consent`),
+        { method: 'POST', headers: { 'x-csrf-token': csrf } },
+      );
+      expect(consent.status).toBe(200);
+      const done = await browser.fetch(
+        on(a, ((await consent.json()) as { redirectTo: string }).redirectTo),
+      );
+      const callback = new URL(String(done.headers.get('location')));
+      expect(`${callback.origin}${callback.pathname}`).toBe(redirectUri);
+      const code = String(callback.searchParams.get('code'));
+
+      const tokenCall = (server: ServerProcess, body: Record<string, string>) =>
+        fetch(`${server.url}/oauth/token`, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: new URLSearchParams(body),
+        });
+      const tokens = await tokenCall(b, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+      });
+      expect(tokens.status).toBe(200);
+      const { refresh_token: refreshToken } = (await tokens.json()) as {
+        refresh_token: string;
+      };
+      // The refresh token works on the other instance; the code is spent on both.
+      const refreshed = await tokenCall(a, {
+        grant_type: 'refresh_token',
+        refresh_token: refreshToken,
+      });
+      expect(refreshed.status).toBe(200);
+      const { refresh_token: rotated } = (await refreshed.json()) as {
+        refresh_token: string;
+      };
+      const replayed = await tokenCall(a, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: redirectUri,
+        code_verifier: verifier,
+      });
+      expect(replayed.status).toBe(400);
+      // The replayed code revoked its grant: the rotated refresh token is dead on B as well.
+      const afterReplay = await tokenCall(b, {
+        grant_type: 'refresh_token',
+        refresh_token: rotated,
+      });
+      expect(afterReplay.status).toBe(400);
+      expect(await afterReplay.json()).toMatchObject({
+        error: 'invalid_grant',
       });
     });
   },
