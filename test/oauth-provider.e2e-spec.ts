@@ -623,3 +623,44 @@ describe('the OAuth token endpoint’s rate limit', () => {
     await tokenRequest(second.id, second.secret).expect(200);
   });
 });
+
+describe('the OAuth provider’s edges', () => {
+  it('answers an unknown path under /oauth/ with the JSON 404 of any unknown path', async () => {
+    const t = await createTestApp();
+    try {
+      const unknownApi = await t.http.get('/api/no-such-route').expect(404);
+      const response = await t.http.get('/oauth/no-such-endpoint').expect(404);
+      expect(response.headers['content-type']).toMatch(/application\/json/);
+      expect(response.body).toEqual({
+        ...unknownApi.body,
+        message: expect.stringContaining('/oauth/no-such-endpoint'),
+      });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('is off under JWT_ALGORITHM=HS256, saying why, on every OAuth route', async () => {
+    const t = await createTestApp({ env: { JWT_ALGORITHM: 'HS256' } });
+    try {
+      for (const path of [
+        '/.well-known/openid-configuration',
+        '/oauth/authorize',
+        '/api/oauth/interactions/abc/details',
+      ]) {
+        const response = await t.http.get(path).expect(404);
+        expect(response.body).toMatchObject({
+          statusCode: 404,
+          message: expect.stringMatching(/off under JWT_ALGORITHM=HS256/),
+        });
+      }
+      await t.http
+        .post('/oauth/token')
+        .type('form')
+        .send({ grant_type: 'client_credentials' })
+        .expect(404);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -198,9 +198,10 @@ export class OAuthInteractionsController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): Promise<Interaction> {
+    const { provider } = this.oauth;
     let interaction: Interaction;
     try {
-      interaction = await this.oauth.provider.interactionDetails(
+      interaction = await provider.interactionDetails(
         request.raw,
         reply.raw,
       );

@@ -1,6 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { OAuthProviderService } from './oauth-provider.service';
+import {
+  OAUTH_DISABLED_MESSAGE,
+  OAuthProviderService,
+} from './oauth-provider.service';
 import { OAuthTokenRateLimit } from './oauth-token-rate-limit';
 import { DISCOVERY_PATH, OAUTH_ROUTES } from './oauth-routes';
 
@@ -32,8 +35,7 @@ export async function mountOAuthProvider(
         await reply.code(404).send({
           statusCode: 404,
           error: 'Not Found',
-          message:
-            'The OAuth 2.0 / OpenID Connect provider signs with asymmetric keys: it is off under JWT_ALGORITHM=HS256',
+          message: OAUTH_DISABLED_MESSAGE,
         });
         return;
       }

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, NotFoundException } from '@nestjs/common';
 import Provider, {
   type Account,
   type KoaContextWithOIDC,
@@ -16,6 +16,9 @@ import { UsersService } from '../../users/users.service';
 import { OAuthClientsService } from '../../oauth-clients/oauth-clients.service';
 import { OAuthStorage } from '../storage/oauth-storage.service';
 import { providerConfiguration } from './provider-configuration';
+
+export const OAUTH_DISABLED_MESSAGE =
+  'The OAuth 2.0 / OpenID Connect provider signs with asymmetric keys: it is off under JWT_ALGORITHM=HS256';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
@@ -59,7 +62,11 @@ export class OAuthProviderService {
     return this.signingKeys.enabled;
   }
 
+  /** The provider; under HS256, a 404 that says why (the console's OAuth API needs it too). */
   get provider(): Provider {
+    if (!this.enabled) {
+      throw new NotFoundException(OAUTH_DISABLED_MESSAGE);
+    }
     return this.current().provider;
   }
 
@@ -144,6 +151,18 @@ export class OAuthProviderService {
         timingSafeEqual(expected, presented)
       );
     };
+    // A path under /oauth/ that is no endpoint answers like any unknown path: a JSON 404.
+    provider.use(async (ctx, next) => {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        ctx.status = 404;
+        ctx.body = {
+          statusCode: 404,
+          error: 'Not Found',
+          message: `Cannot ${ctx.method} ${ctx.path}`,
+        };
+      }
+    });
     // X-Forwarded-Proto/Host decide the endpoints discovery advertises, as Fastify's trustProxy does.
     provider.proxy = this.config.trustProxy !== false;
     provider.on('server_error', (_ctx, error: Error) =>
