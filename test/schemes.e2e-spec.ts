@@ -45,7 +45,10 @@ const BEARER_CHALLENGE = 'Bearer realm="gatehouse"';
 const REJECTED_BEARER_CHALLENGE =
   'Bearer realm="gatehouse", error="invalid_token", error_description="The access token is invalid, expired or revoked"';
 const COOKIE_CHALLENGE = 'Cookie realm="gatehouse", cookie-name="sid"';
-/** GET /api/data's challenges, in the order of its @Auth('api-key', 'basic', 'jwt', 'session'). */
+/**
+ * GET /api/data's challenges, in the order of its @Auth('api-key', 'basic', 'jwt', 'session',
+ * 'oauth'): jwt and oauth share the one Bearer challenge.
+ */
 const DATA_CHALLENGES = [
   API_KEY_CHALLENGE,
   BASIC_CHALLENGE,
@@ -424,9 +427,11 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
 
   describe('GET /api/whoami (a test controller returning @CurrentUser())', () => {
     const FIELDS = [
+      'clientId',
       'credentialId',
       'expiresAt',
       'id',
+      'kind',
       'roles',
       'scheme',
       'scopes',
@@ -449,6 +454,8 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
         scheme: 'jwt',
         credentialId: claims.jti,
         expiresAt: claims.exp,
+        kind: 'user',
+        clientId: null,
       });
       expect(typeof claims.jti).toBe('string');
     });
@@ -462,6 +469,8 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
         scheme: 'api-key',
         credentialId: alice.key.id,
         expiresAt: null,
+        kind: 'user',
+        clientId: null,
       });
     });
 
@@ -474,6 +483,8 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
         scheme: 'basic',
         credentialId: null,
         expiresAt: null,
+        kind: 'user',
+        clientId: null,
       });
     });
 
@@ -494,6 +505,8 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
         scheme: 'session',
         credentialId: current[0],
         expiresAt: null,
+        kind: 'user',
+        clientId: null,
       });
     });
   });
@@ -555,7 +568,8 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
             "an API key as 'X-API-Key: <key>'; " +
             "username and password as 'Authorization: Basic <base64 of username:password>'; " +
             "the access token as 'Authorization: Bearer <token>'; " +
-            "the 'sid' cookie that POST /api/session sets",
+            "the 'sid' cookie that POST /api/session sets; " +
+            "an OAuth access token from /oauth/token as 'Authorization: Bearer <token>' (or 'DPoP <token>' with a DPoP proof)",
         ),
       );
       expect(challenges(response)).toEqual(DATA_CHALLENGES);

@@ -4,7 +4,13 @@ import type { SecuritySchemeObject } from '@nestjs/swagger/dist/interfaces/open-
  * The contract's scheme names. The same strings name the passport strategies, the OpenAPI
  * security schemes and the arguments of `@Auth(...)`.
  */
-export const AUTH_SCHEMES = ['basic', 'jwt', 'api-key', 'session'] as const;
+export const AUTH_SCHEMES = [
+  'basic',
+  'jwt',
+  'api-key',
+  'session',
+  'oauth',
+] as const;
 export type AuthScheme = (typeof AUTH_SCHEMES)[number];
 
 export const REALM = 'gatehouse';
@@ -38,6 +44,14 @@ export const OPENAPI_SECURITY_SCHEMES: Record<
     description:
       'Cookie set by POST /api/session; unsafe methods also need the X-CSRF-Token header.',
   },
+  oauth: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT (at+jwt)',
+    description:
+      'An OAuth 2.0 access token from /oauth/token, issued for the Gatehouse API (resource = ISSUER_URL/api) ' +
+      'with the scopes the route names. A DPoP-bound token is sent as `Authorization: DPoP <token>` with a `DPoP` proof header.',
+  },
 };
 
 /** The `WWW-Authenticate` challenge for each scheme (RFC 7617, RFC 6750). */
@@ -49,6 +63,8 @@ export function challengeFor(
     case 'basic':
       return `Basic realm="${REALM}", charset="UTF-8"`;
     case 'jwt':
+    case 'oauth':
+      // One challenge for both: a client cannot tell them apart before it has a token.
       return rejectedToken
         ? `Bearer realm="${REALM}", error="invalid_token", error_description="The access token is invalid, expired or revoked"`
         : `Bearer realm="${REALM}"`;

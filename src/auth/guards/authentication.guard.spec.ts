@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import passport from 'passport';
 import { Strategy } from 'passport-strategy';
 import { UnauthorizedWithChallengeException } from '../../common/http/unauthorized-with-challenge.exception';
+import type { AppConfig } from '../../config/app-config';
 import type { AuthScheme } from '../auth-schemes';
 import type { AuthenticatedUser } from '../authenticated-user';
 import { Auth } from '../decorators/auth.decorator';
@@ -44,6 +45,8 @@ class FakeStrategy extends Strategy {
       scheme: this.scheme,
       credentialId: null,
       expiresAt: null,
+      kind: 'user',
+      clientId: null,
     };
   }
 }
@@ -110,7 +113,10 @@ async function rejection(
 }
 
 describe(AuthenticationGuard.name, () => {
-  const guard = new AuthenticationGuard(new Reflector());
+  const guard = new AuthenticationGuard(new Reflector(), {
+    issuerUrl: 'http://localhost:3000',
+    jwtIssuer: 'gatehouse',
+  } as AppConfig);
 
   it('lets through one valid credential of an accepted scheme and attaches the user, synchronously', () => {
     const { context, request } = contextFor('both', {
