@@ -406,7 +406,7 @@ describe('OAuth access tokens (scheme oauth)', () => {
         .expect(401);
       expect(response.body).toEqual(
         unauthorized(
-          'This route does not accept Gatehouse access tokens from /api/login; it takes OAuth access tokens; it accepts only: oauth',
+          'This route does not accept Gatehouse access tokens from /api/login; it accepts only: oauth',
         ),
       );
     });
@@ -590,5 +590,42 @@ describe('OAuth access tokens (scheme oauth)', () => {
         "This access token is not DPoP-bound: send it as 'Authorization: Bearer <token>'",
       );
     });
+  });
+});
+
+describe('OAuth access tokens under JWT_ALGORITHM=HS256 (no keystore)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { JWT_ALGORITHM: 'HS256' } });
+  });
+
+  afterAll(() => t.close());
+
+  it('refuses them with a message that says why, and still takes its own tokens', async () => {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const now = Math.floor(Date.now() / 1000);
+    const token = await new SignJWT({
+      iss: t.config.issuerUrl,
+      aud: t.config.oauthApiResource,
+      sub: randomUUID(),
+      client_id: CLIENT_ID,
+      scope: 'data:read',
+      jti: randomUUID(),
+      exp: now + 900,
+    })
+      .setProtectedHeader({ alg: 'ES256', typ: 'at+jwt', kid: 'k' })
+      .sign(privateKey);
+    const response = await t.http
+      .get('/api/data')
+      .set(bearer(token))
+      .expect(401);
+    expect(response.body).toEqual(
+      unauthorized(
+        'OAuth access tokens need asymmetric signing keys; under JWT_ALGORITHM=HS256 there are none',
+      ),
+    );
+    const user = await registerUser(t.http);
+    await t.http.get('/api/data').set(bearer(user.accessToken)).expect(200);
   });
 });

@@ -38,7 +38,7 @@ const FAILURE_MESSAGES: Record<AuthScheme, string> = {
 /** Why a bearer token of the other kind is refused: the two look alike to a client. */
 const OTHER_BEARER_KIND: Partial<Record<AuthScheme, string>> = {
   oauth: 'This route does not accept OAuth access tokens',
-  jwt: 'This route does not accept Gatehouse access tokens from /api/login; it takes OAuth access tokens',
+  jwt: 'This route does not accept Gatehouse access tokens from /api/login',
 };
 
 /**

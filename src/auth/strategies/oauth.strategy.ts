@@ -31,6 +31,9 @@ const BOUND_SENT_AS_BEARER = new Refusal(
 const UNBOUND_SENT_AS_DPOP = new Refusal(
   "This access token is not DPoP-bound: send it as 'Authorization: Bearer <token>'",
 );
+const NO_KEYSTORE = new Refusal(
+  'OAuth access tokens need asymmetric signing keys; under JWT_ALGORITHM=HS256 there are none',
+);
 const NO_PROOF = new Refusal(
   'A DPoP-bound access token needs a DPoP proof in the DPoP header (one per request)',
 );
@@ -95,6 +98,9 @@ export class OAuthStrategy extends PassportStrategy(
     const token = viaDpop ? dpopToken(request) : bearerToken(request);
     if (!token) {
       return null;
+    }
+    if (!this.keys.enabled) {
+      return NO_KEYSTORE;
     }
     // While another instance's key revocation might not have reached us, every token's key is
     // checked again (the keystore asks the database).
