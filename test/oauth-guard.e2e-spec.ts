@@ -21,6 +21,7 @@ import { oauthRevocationKey } from '../src/oauth/oauth-revocation-keys';
 import { SigningKeysService } from '../src/signing-keys/signing-keys.service';
 import { RevocationService } from '../src/tokens/revocation.service';
 import { createTestApp, type TestApp } from './support/app';
+import { captureLogs } from './support/logs';
 import { type RegisteredUser, registerUser } from './support/factories';
 import { bearer, dataFor } from './support/http';
 
@@ -227,6 +228,32 @@ describe('OAuth access tokens (scheme oauth)', () => {
         .set(bearer(token))
         .expect(200);
       expect(response.body).toEqual(dataFor(CLIENT_ID));
+    });
+
+    it('is logged as the client, with no user', async () => {
+      const logs = captureLogs();
+      try {
+        const client = await http
+          .get('/api/data')
+          .set(bearer(mintForClient().token))
+          .expect(200);
+        expect(
+          await logs.requestLines(client.headers['x-request-id'] as string),
+        ).toEqual([
+          expect.objectContaining({ user_id: null, client_id: CLIENT_ID }),
+        ]);
+        const user = await http
+          .get('/api/data')
+          .set(bearer(mint().token))
+          .expect(200);
+        expect(
+          await logs.requestLines(user.headers['x-request-id'] as string),
+        ).toEqual([
+          expect.objectContaining({ user_id: alice.id, client_id: CLIENT_ID }),
+        ]);
+      } finally {
+        logs.restore();
+      }
     });
 
     it('is a principal of kind client, with no roles', async () => {
