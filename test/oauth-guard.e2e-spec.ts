@@ -237,18 +237,14 @@ describe('OAuth access tokens (scheme oauth)', () => {
           .get('/api/data')
           .set(bearer(mintForClient().token))
           .expect(200);
-        expect(
-          await logs.requestLines(client.headers['x-request-id'] as string),
-        ).toEqual([
-          expect.objectContaining({ user_id: null, client_id: CLIENT_ID }),
-        ]);
+        expect(await logs.requestLines(client.headers['x-request-id'])).toEqual(
+          [expect.objectContaining({ user_id: null, client_id: CLIENT_ID })],
+        );
         const user = await http
           .get('/api/data')
           .set(bearer(mint().token))
           .expect(200);
-        expect(
-          await logs.requestLines(user.headers['x-request-id'] as string),
-        ).toEqual([
+        expect(await logs.requestLines(user.headers['x-request-id'])).toEqual([
           expect.objectContaining({ user_id: alice.id, client_id: CLIENT_ID }),
         ]);
       } finally {
@@ -508,6 +504,24 @@ describe('OAuth access tokens (scheme oauth)', () => {
           .expect(200);
         expect(response.body).toEqual(dataFor(alice.username));
       }
+    });
+
+    it('refuses a proof sent a second time', async () => {
+      const { token } = mint({ cnf: { jkt } });
+      const once = await proof(token);
+      await http
+        .get('/api/data')
+        .set(dpop(token))
+        .set('DPoP', once)
+        .expect(200);
+      const replayed = await http
+        .get('/api/data')
+        .set(dpop(token))
+        .set('DPoP', once)
+        .expect(401);
+      expect(replayed.body.message).toBe(
+        'Invalid DPoP proof: the DPoP proof was used before (make one per request)',
+      );
     });
 
     it('accepts the proof’s htu with a query string on the request', async () => {

@@ -9,6 +9,7 @@ import {
   accessTokenHash,
   type DpopExpectation,
   dpopProofProblem,
+  SeenDpopProofs,
 } from './dpop-proof';
 
 type ProofKey = Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
@@ -104,5 +105,39 @@ describe(dpopProofProblem.name, () => {
     expect(
       await dpopProofProblem(await proof({}, {}, other.privateKey), expected),
     ).toMatch(/not a valid dpop\+jwt/);
+  });
+
+  it('refuses a proof it has accepted before, when it is told what it has seen', async () => {
+    const seen = new SeenDpopProofs();
+    const once = await proof({ jti: 'replayed' });
+    expect(await dpopProofProblem(once, { ...expected, seen })).toBeNull();
+    expect(await dpopProofProblem(once, { ...expected, seen })).toMatch(
+      /used before/,
+    );
+    // Another jti of the same key is another proof.
+    expect(
+      await dpopProofProblem(await proof({ jti: 'fresh' }), {
+        ...expected,
+        seen,
+      }),
+    ).toBeNull();
+  });
+});
+
+describe(SeenDpopProofs.name, () => {
+  it('forgets a proof once it could no longer pass the age check', () => {
+    const seen = new SeenDpopProofs();
+    expect(seen.firstUse('k', 'j', 0)).toBe(true);
+    expect(seen.firstUse('k', 'j', 69_999)).toBe(false);
+    expect(seen.firstUse('k', 'j', 70_000)).toBe(true);
+  });
+
+  it('keeps keys apart, and drops the oldest past its capacity', () => {
+    const seen = new SeenDpopProofs(2);
+    expect(seen.firstUse('k1', 'j', 0)).toBe(true);
+    expect(seen.firstUse('k2', 'j', 0)).toBe(true);
+    expect(seen.firstUse('k3', 'j', 0)).toBe(true);
+    expect(seen.firstUse('k1', 'j', 1)).toBe(true);
+    expect(seen.firstUse('k3', 'j', 1)).toBe(false);
   });
 });

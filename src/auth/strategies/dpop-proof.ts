@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, EmbeddedJWK, type JWK, jwtVerify } from 'jose';
+import { setBounded } from '../../common/bounded-map';
 
 /** Asymmetric algorithms a client may sign its proofs with (never `none`, never HMAC). */
 export const DPOP_ALGORITHMS = [
@@ -15,6 +16,35 @@ export const DPOP_PROOF_MAX_AGE_SECONDS = 60;
 /** Clocks of clients and server may disagree this much either way. */
 export const DPOP_CLOCK_TOLERANCE_SECONDS = 5;
 
+/** Enough for every proof of a busy minute; at ~100 bytes a key, a few MB at most. */
+const SEEN_PROOFS_CAPACITY = 50_000;
+
+/**
+ * The proofs this instance accepted while they could still be accepted, by key and `jti`, so
+ * that a proof captured on the way is not accepted twice (RFC 9449 §11.1). Per instance: a
+ * replay to another instance behind the same load balancer is not caught, and under a flood
+ * beyond the capacity the oldest are forgotten early.
+ */
+export class SeenDpopProofs {
+  private readonly seen = new Map<string, number>();
+
+  constructor(private readonly capacity = SEEN_PROOFS_CAPACITY) {}
+
+  /** True the first time; false when the same key's proof with this jti was accepted already. */
+  firstUse(jkt: string, jti: string, nowMs = Date.now()): boolean {
+    const key = `${jkt}.${jti}`;
+    const until = this.seen.get(key);
+    if (until !== undefined && until > nowMs) {
+      return false;
+    }
+    // As long as a proof with this jti could pass the iat check.
+    const lifetimeMs =
+      (DPOP_PROOF_MAX_AGE_SECONDS + 2 * DPOP_CLOCK_TOLERANCE_SECONDS) * 1000;
+    setBounded(this.seen, key, nowMs + lifetimeMs, this.capacity);
+    return true;
+  }
+}
+
 export interface DpopExpectation {
   /** The request's method, e.g. `GET`. */
   readonly method: string;
@@ -24,6 +54,8 @@ export interface DpopExpectation {
   readonly accessToken: string;
   /** The token's `cnf.jkt`. */
   readonly jkt: string;
+  /** Where accepted proofs are remembered; without it, a replayed proof is not noticed. */
+  readonly seen?: SeenDpopProofs;
   readonly now?: Date;
 }
 
@@ -45,8 +77,8 @@ export function accessTokenHash(token: string): string {
 /**
  * Checks a DPoP proof (RFC 9449 §4.3) for one request: a `dpop+jwt` signed by the public key
  * in its own header, that key being the one the access token is bound to, for this method and
- * URL, made in the last minute, for this very token. Null when it holds, else what is wrong.
- * Not checked: replay of the proof's `jti` within its minute, and server nonces.
+ * URL, made in the last minute, for this very token, and not seen before (by this instance,
+ * see SeenDpopProofs). Null when it holds, else what is wrong. Server nonces are not used.
  */
 export async function dpopProofProblem(
   proof: string,
@@ -88,6 +120,16 @@ export async function dpopProofProblem(
   }
   if (payload.ath !== accessTokenHash(expected.accessToken)) {
     return 'the DPoP proof was made for another access token (ath)';
+  }
+  if (
+    expected.seen &&
+    !expected.seen.firstUse(
+      expected.jkt,
+      payload.jti,
+      expected.now?.getTime() ?? Date.now(),
+    )
+  ) {
+    return 'the DPoP proof was used before (make one per request)';
   }
   return null;
 }

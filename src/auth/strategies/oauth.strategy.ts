@@ -8,7 +8,7 @@ import { RevocationService } from '../../tokens/revocation.service';
 import { type UserAuthState, UsersService } from '../../users/users.service';
 import type { AuthenticatedUser } from '../authenticated-user';
 import { bearerToken, dpopToken } from '../guards/presented-credentials';
-import { dpopProofProblem } from './dpop-proof';
+import { dpopProofProblem, SeenDpopProofs } from './dpop-proof';
 import {
   OAUTH_ACCESS_TOKEN_TYPE,
   type VerifiedOAuthToken,
@@ -54,7 +54,7 @@ class OAuthAccessTokenStrategy extends Strategy {
  * verified claims are cached by its exact text (see VerifiedTokenCache), and what a signature
  * cannot tell is checked on every request: the blacklist (the token's jti, its grant, its
  * client) and the user's current state. A DPoP-bound token (`cnf.jkt`) needs a fresh proof on
- * every request, which no cache can spare.
+ * every request, which no cache can spare (a proof replayed to this instance is refused).
  */
 @Injectable()
 export class OAuthStrategy extends PassportStrategy(
@@ -63,6 +63,7 @@ export class OAuthStrategy extends PassportStrategy(
 ) {
   private readonly verifiedTokens =
     new VerifiedTokenCache<VerifiedOAuthToken>();
+  private readonly seenProofs = new SeenDpopProofs();
   /** Client principals, one per cached token: they depend on nothing but the token. */
   private readonly clientPrincipals = new WeakMap<
     VerifiedOAuthToken,
@@ -160,6 +161,7 @@ export class OAuthStrategy extends PassportStrategy(
       url: `${this.config.issuerUrl}${request.url}`,
       accessToken: token,
       jkt: verified.jkt,
+      seen: this.seenProofs,
     });
     if (problem !== null) {
       return new Refusal(`Invalid DPoP proof: ${problem}`);
