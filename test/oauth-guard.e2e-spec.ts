@@ -50,6 +50,7 @@ const CLIENT_ID = 'gh_guardtestclient0000000';
 const INVALID_OAUTH = 'Invalid, expired or revoked OAuth access token';
 const REJECTED_BEARER_CHALLENGE =
   'Bearer realm="gatehouse", error="invalid_token", error_description="The access token is invalid, expired or revoked"';
+const DPOP_CHALLENGE = 'DPoP algs="ES256 ES384 EdDSA Ed25519 PS256 RS256"';
 
 function unauthorized(message: string) {
   return { statusCode: 401, error: 'Unauthorized', message };
@@ -131,6 +132,8 @@ describe('OAuth access tokens (scheme oauth)', () => {
     expect(response.headers['www-authenticate']).toContain(
       REJECTED_BEARER_CHALLENGE,
     );
+    // Every route that takes OAuth tokens also says a DPoP-bound one may be sent.
+    expect(response.headers['www-authenticate']).toContain(DPOP_CHALLENGE);
     return response;
   }
 

@@ -47,19 +47,23 @@ const REJECTED_BEARER_CHALLENGE =
 const COOKIE_CHALLENGE = 'Cookie realm="gatehouse", cookie-name="sid"';
 /**
  * GET /api/data's challenges, in the order of its @Auth('api-key', 'basic', 'jwt', 'session',
- * 'oauth'): jwt and oauth share the one Bearer challenge.
+ * 'oauth'): jwt and oauth share the one Bearer challenge; DPoP comes last.
  */
+/** Beside oauth's Bearer: a DPoP-bound OAuth token may be sent too (RFC 9449 §7.1). */
+const DPOP_CHALLENGE = 'DPoP algs="ES256 ES384 EdDSA Ed25519 PS256 RS256"';
 const DATA_CHALLENGES = [
   API_KEY_CHALLENGE,
   BASIC_CHALLENGE,
   BEARER_CHALLENGE,
   COOKIE_CHALLENGE,
+  DPOP_CHALLENGE,
 ];
 const DATA_CHALLENGES_REJECTED_BEARER = [
   API_KEY_CHALLENGE,
   BASIC_CHALLENGE,
   REJECTED_BEARER_CHALLENGE,
   COOKIE_CHALLENGE,
+  DPOP_CHALLENGE,
 ];
 
 const FAILURE: Record<Scheme, string> = {
@@ -534,7 +538,7 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
         .expect(401);
       expect(response.body.error).toBe('Unauthorized');
       expect(response.body.message).not.toMatch(/^This route accepts only/);
-      expect(challenges(response)).toHaveLength(4);
+      expect(challenges(response)).toEqual(DATA_CHALLENGES_REJECTED_BEARER);
     });
 
     it('accepts a lower-case bearer scheme name', async () => {

@@ -1,4 +1,5 @@
 import type { SecuritySchemeObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+import { DPOP_ALGORITHMS } from './strategies/dpop-proof';
 
 /**
  * The contract's scheme names. The same strings name the passport strategies, the OpenAPI
@@ -53,6 +54,12 @@ export const OPENAPI_SECURITY_SCHEMES: Record<
       'with the scopes the route names. A DPoP-bound token is sent as `Authorization: DPoP <token>` with a `DPoP` proof header.',
   },
 };
+
+/**
+ * Where `oauth` is accepted, a second challenge: DPoP (RFC 9449 §7.1), with the algorithms a
+ * proof may be signed with, so a client that holds a DPoP-bound token knows it may send it.
+ */
+export const DPOP_CHALLENGE = `DPoP algs="${DPOP_ALGORITHMS.join(' ')}"`;
 
 /** The `WWW-Authenticate` challenge for each scheme (RFC 7617, RFC 6750). */
 export function challengeFor(

@@ -227,7 +227,7 @@ describe(AuthenticationGuard.name, () => {
     ]);
   });
 
-  it('answers a Refusal with its own message, and one Bearer challenge for jwt and oauth', async () => {
+  it('answers a Refusal with its own message, one Bearer challenge for jwt and oauth, and DPoP', async () => {
     const { context } = contextFor('bearers', {
       headers: { authorization: `Bearer ${OAUTH_TOKEN_REFUSED}` },
     });
@@ -237,6 +237,7 @@ describe(AuthenticationGuard.name, () => {
       expect.stringContaining(
         'Bearer realm="gatehouse", error="invalid_token"',
       ),
+      expect.stringMatching(/^DPoP algs="ES256 .*EdDSA/),
     ]);
   });
 

@@ -9,7 +9,7 @@ import passport from 'passport';
 import { UnauthorizedWithChallengeException } from '../../common/http/unauthorized-with-challenge.exception';
 import { RouteMetadata } from '../../common/routing/route-metadata';
 import { AppConfig } from '../../config/app-config';
-import { type AuthScheme, challengeFor } from '../auth-schemes';
+import { type AuthScheme, challengeFor, DPOP_CHALLENGE } from '../auth-schemes';
 import type { AuthenticatedUser } from '../authenticated-user';
 import { AuthSchemesMetadata } from '../decorators/auth.decorator';
 import {
@@ -35,11 +35,21 @@ const FAILURE_MESSAGES: Record<AuthScheme, string> = {
   oauth: 'Invalid, expired or revoked OAuth access token',
 };
 
-/** Why a bearer token of the other kind is refused: the two look alike to a client. */
-const OTHER_BEARER_KIND: Partial<Record<AuthScheme, string>> = {
-  oauth: 'This route does not accept OAuth access tokens',
-  jwt: 'This route does not accept Gatehouse access tokens from /api/login',
-};
+/**
+ * Why a bearer token is refused where bearer tokens of the other kind are accepted (the two
+ * look alike to a client); an OAuth token is named as such on any route, as it is new.
+ */
+function otherBearerKind(
+  scheme: AuthScheme,
+  accepted: readonly AuthScheme[],
+): string | undefined {
+  if (scheme === 'oauth') {
+    return 'This route does not accept OAuth access tokens';
+  }
+  return scheme === 'jwt' && accepted.includes('oauth')
+    ? 'This route does not accept Gatehouse access tokens from /api/login'
+    : undefined;
+}
 
 /**
  * The single place that authenticates a request and the single source of 401s. The request
@@ -95,7 +105,7 @@ export class AuthenticationGuard implements CanActivate {
         );
       }
       if (!accepted.includes(scheme)) {
-        const otherKind = OTHER_BEARER_KIND[scheme];
+        const otherKind = otherBearerKind(scheme, accepted);
         throw this.unauthorized(
           accepted,
           otherKind
@@ -152,9 +162,13 @@ export class AuthenticationGuard implements CanActivate {
     rejectedToken: boolean,
   ): UnauthorizedWithChallengeException {
     // jwt and oauth share one Bearer challenge: say it once.
-    return new UnauthorizedWithChallengeException(message, [
+    const challenges = [
       ...new Set(accepted.map((scheme) => challengeFor(scheme, rejectedToken))),
-    ]);
+    ];
+    if (accepted.includes('oauth')) {
+      challenges.push(DPOP_CHALLENGE);
+    }
+    return new UnauthorizedWithChallengeException(message, challenges);
   }
 }
 
