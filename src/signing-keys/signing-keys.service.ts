@@ -186,9 +186,9 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The payload of a token one of our live keys signed, with `iss`, `aud` and `exp` checked (and
-   * the header's `typ`, when given); null for anything else. jose checks the signature; the
-   * header must name a known kid of the same algorithm and point nowhere else.
+   * The payload of a token one of our live keys signed, with `iss`, `aud` and `exp` checked;
+   * null for anything else. jose checks the signature; the header must name a known kid of the
+   * same algorithm and point nowhere else, and carry `expected.typ` when that is given.
    */
   async verify(
     token: string,
