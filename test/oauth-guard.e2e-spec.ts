@@ -330,6 +330,18 @@ describe('OAuth access tokens (scheme oauth)', () => {
       await expectInvalid(mint({ iat: now - 1000, exp: now - 1 }).token);
     });
 
+    it('says what an opaque OAuth token is good for', async () => {
+      const response = await http
+        .get('/api/data')
+        .set(bearer('n6Vh1YpQb3cJx0kqFq2Zl8dUoTtRr4sWm5yXe7aBc9D'))
+        .expect(401);
+      expect(response.body).toEqual(
+        unauthorized(
+          'This access token is not a JWT: an opaque OAuth access token is good only at /oauth/userinfo; ask for an API scope (e.g. data:read) to get one for the API',
+        ),
+      );
+    });
+
     it('refuses a token whose payload was changed after signing', async () => {
       const { token } = mint({ scope: 'data:read' });
       const [header, , signature] = token.split('.');

@@ -93,6 +93,12 @@ describe('bearerScheme', () => {
     expect(bearerScheme(stranger, ['oauth', 'basic'], ISSUERS)).toBe('oauth');
     expect(bearerScheme('opaque', ['basic'], ISSUERS)).toBe('jwt');
   });
+
+  it('hands a token that is no JWT to oauth where oauth is accepted (the provider’s opaque tokens)', () => {
+    expect(bearerScheme('opaque', ['jwt', 'oauth'], ISSUERS)).toBe('oauth');
+    expect(bearerScheme('opaque', ['jwt'], ISSUERS)).toBe('jwt');
+    expect(bearerScheme('', ['jwt', 'oauth'], ISSUERS)).toBe('jwt');
+  });
 });
 
 describe('dpopToken', () => {

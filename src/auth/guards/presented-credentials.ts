@@ -96,7 +96,9 @@ export function unverifiedIssuer(token: string): string | null {
 
 /**
  * Which bearer scheme a token belongs to, by its `iss`. A token of neither issuer is handed to
- * the bearer scheme the route accepts (jwt first), which refuses it as an invalid token.
+ * the bearer scheme the route accepts (jwt first), which refuses it as an invalid token; one
+ * that is no JWT at all goes to oauth where it is accepted, which says what it is (the provider's
+ * opaque tokens, good only at /oauth/userinfo).
  */
 export function bearerScheme(
   token: string,
@@ -110,7 +112,8 @@ export function bearerScheme(
   if (issuer === issuers.jwt) {
     return 'jwt';
   }
-  return accepted.includes('oauth') && !accepted.includes('jwt')
+  return accepted.includes('oauth') &&
+    (!accepted.includes('jwt') || (token.length > 0 && !token.includes('.')))
     ? 'oauth'
     : 'jwt';
 }

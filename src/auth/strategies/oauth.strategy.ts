@@ -34,6 +34,9 @@ const UNBOUND_SENT_AS_DPOP = new Refusal(
 const NO_KEYSTORE = new Refusal(
   'OAuth access tokens need asymmetric signing keys; under JWT_ALGORITHM=HS256 there are none',
 );
+const OPAQUE_TOKEN = new Refusal(
+  'This access token is not a JWT: an opaque OAuth access token is good only at /oauth/userinfo; ask for an API scope (e.g. data:read) to get one for the API',
+);
 const NO_PROOF = new Refusal(
   'A DPoP-bound access token needs a DPoP proof in the DPoP header (one per request)',
 );
@@ -118,6 +121,9 @@ export class OAuthStrategy extends PassportStrategy(
     token: string,
     viaDpop: boolean,
   ): Promise<Verdict> {
+    if (!token.includes('.')) {
+      return OPAQUE_TOKEN;
+    }
     const payload = await this.keys.verify(token, this.expected);
     const verified = payload && verifiedOAuthToken(payload);
     if (!verified) {
