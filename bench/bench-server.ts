@@ -4,6 +4,7 @@
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,9 @@ import { AppModule } from '../src/app.module';
 import { configureApp, createAdapter } from '../src/app.setup';
 import { Public } from '../src/auth/decorators/public.decorator';
 import { createAppLogger } from '../src/common/logging/app-logger';
+import { AppConfig } from '../src/config/app-config';
 import { configFromEnvironment } from '../src/config/config.module';
+import { SigningKeysService } from '../src/signing-keys/signing-keys.service';
 import type { ServerToRunner, RunnerToServer } from './lib/server-messages';
 
 interface DataResponse {
@@ -41,8 +44,40 @@ function send(message: ServerToRunner): void {
   process.send?.(message);
 }
 
+/**
+ * OAuth access tokens as the provider issues them (typ at+jwt, iss ISSUER_URL, aud
+ * ISSUER_URL/api, client_id, scope, jti, gid), for users the runner seeded: the oauth case
+ * measures the guard, not a token flow. They live two hours (the provider's live 15 minutes)
+ * so that one mint lasts the run.
+ */
+function mintOAuthTokens(
+  app: NestFastifyApplication,
+  userIds: readonly string[],
+): string[] {
+  const keys = app.get(SigningKeysService);
+  const config = app.get(AppConfig);
+  const iat = Math.floor(Date.now() / 1000);
+  return userIds.map((sub) =>
+    keys.sign(
+      {
+        iss: config.issuerUrl,
+        aud: config.oauthApiResource,
+        sub,
+        client_id: 'gh_benchclient000000000000',
+        scope: 'data:read',
+        jti: randomUUID(),
+        gid: randomUUID(),
+        iat,
+        exp: iat + 7200,
+      },
+      Date.now(),
+      'at+jwt',
+    ),
+  );
+}
+
 /** Answers the runner: memory figures, and an in-process V8 sampling profiler per case. */
-function handleRunnerMessages(): void {
+function handleRunnerMessages(app: NestFastifyApplication): void {
   const session = new Session();
   session.connect();
   let running = false;
@@ -57,6 +92,8 @@ function handleRunnerMessages(): void {
         usage[name] = Math.round((bytes / 1024 / 1024) * 10) / 10;
       }
       send({ type: 'memory', usage });
+    } else if (raw.type === 'mint-oauth') {
+      send({ type: 'oauth-tokens', tokens: mintOAuthTokens(app, raw.userIds) });
     } else if (raw.type === 'profile-start' && !running) {
       running = true;
       session.post('Profiler.enable', () =>
@@ -96,7 +133,7 @@ async function bootstrap(): Promise<void> {
   await configureApp(app, config);
   await app.listen(config.port, '127.0.0.1');
   const address = app.getHttpServer().address() as AddressInfo;
-  handleRunnerMessages();
+  handleRunnerMessages(app);
   send({
     type: 'ready',
     port: address.port,

@@ -500,9 +500,22 @@ async function main(): Promise<void> {
         (user) => ({ authorization: `Bearer ${user.accessToken}` }),
         c,
       );
+    // Minted by A's keystore after its restart: the tokens of the provider, without its flows.
+    const oauthTokens = new Map(
+      (await a.mintOAuthTokens(users.map((user) => user.id))).map(
+        (token, i) => [users[i].id, token] as const,
+      ),
+    );
     const loads = {
       baseline,
       jwt: jwt(a),
+      oauth: perUserGet(
+        a,
+        '/api/data',
+        users,
+        (user) => ({ authorization: `Bearer ${oauthTokens.get(user.id)}` }),
+        c,
+      ),
       'api-key': perUserGet(
         a,
         '/api/data',
@@ -545,6 +558,8 @@ async function main(): Promise<void> {
         baselineStep,
         { name: 'jwt', load: loads.jwt },
         ...(b ? [{ name: blacklistName, load: jwt(b) }] : []),
+        baselineStep,
+        { name: 'oauth', load: loads.oauth },
         baselineStep,
         { name: 'api-key', load: loads['api-key'] },
         baselineStep,
@@ -595,6 +610,11 @@ async function main(): Promise<void> {
         authRow(
           'jwt',
           'GET /api/data with Authorization: Bearer <access token>',
+          0.85,
+        ),
+        authRow(
+          'oauth',
+          'GET /api/data with Authorization: Bearer <OAuth access token> (at+jwt, scope data:read, minted by the keystore)',
           0.85,
         ),
         authRow(
@@ -676,7 +696,14 @@ async function main(): Promise<void> {
           peakRssMb: idleSwc ?? Number.NaN,
         });
       }
-      for (const name of ['baseline', 'jwt', 'api-key', 'session', 'basic']) {
+      for (const name of [
+        'baseline',
+        'jwt',
+        'oauth',
+        'api-key',
+        'session',
+        'basic',
+      ]) {
         peakA = Math.max(peakA, stats(name).peakRssMb);
       }
 

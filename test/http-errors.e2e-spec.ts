@@ -869,6 +869,7 @@ describe('HTTP behaviour shared by every route', () => {
         'api-key',
         'basic',
         'jwt',
+        'oauth',
         'session',
       ]);
       expect(doc.components.securitySchemes).toMatchObject({
@@ -876,11 +877,18 @@ describe('HTTP behaviour shared by every route', () => {
         jwt: { type: 'http', scheme: 'bearer' },
         'api-key': { type: 'apiKey', in: 'header', name: 'X-API-Key' },
         session: { type: 'apiKey', in: 'cookie', name: 'sid' },
+        oauth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: expect.stringContaining('/oauth/token'),
+        },
       });
       expect(doc.security ?? []).toEqual([]);
 
       const protectedGet: OpenApiOperation = doc.paths['/api/protected'].get;
       expect(protectedGet.security).toEqual([{ jwt: [] }]);
+      const dataGet: OpenApiOperation = doc.paths['/api/data'].get;
+      expect(dataGet.security).toContainEqual({ oauth: [] });
     });
 
     it('documents the one error shape, and the 400 and 415 of the routes that take credentials', async () => {

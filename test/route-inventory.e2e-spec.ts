@@ -13,6 +13,7 @@ import {
   Reflector,
 } from '@nestjs/core';
 import type { AuthScheme } from '../src/auth/auth-schemes';
+import { AllowClientsMetadata } from '../src/auth/decorators/allow-clients.decorator';
 import { AuthSchemesMetadata } from '../src/auth/decorators/auth.decorator';
 import { PublicMetadata } from '../src/auth/decorators/public.decorator';
 import { RolesMetadata } from '../src/auth/decorators/roles.decorator';
@@ -29,6 +30,8 @@ interface Route {
   isPublic: boolean;
   roles: Role[] | undefined;
   scopes: string[] | undefined;
+  /** `@AllowClients()`: an OAuth client acting for itself may call it. */
+  clients: boolean;
   /** AuthenticationGuard is bound to the handler or its class. */
   guarded: boolean;
 }
@@ -91,6 +94,9 @@ function inventory(t: TestApp): Route[] {
               reflector.getAllAndOverride(PublicMetadata, targets) === true,
             roles: reflector.getAllAndOverride(RolesMetadata, targets),
             scopes: reflector.getAllAndOverride(ScopesMetadata, targets),
+            clients:
+              reflector.getAllAndOverride(AllowClientsMetadata, targets) ===
+              true,
             guarded: guards.includes(AuthenticationGuard),
           });
         }
@@ -106,7 +112,8 @@ function describeRoute(route: Route): string {
     : (route.schemes ?? ['NONE']).join(', ');
   const roles = route.roles ? `; roles: ${route.roles.join(', ')}` : '';
   const scopes = route.scopes ? `; scopes: ${route.scopes.join(', ')}` : '';
-  return `${route.route} → ${access}${roles}${scopes}`;
+  const clients = route.clients ? '; OAuth clients too' : '';
+  return `${route.route} → ${access}${roles}${scopes}${clients}`;
 }
 
 describe('route inventory', () => {
@@ -157,6 +164,27 @@ describe('route inventory', () => {
     expect(unguarded).toEqual([]);
   });
 
+  it('accepts OAuth access tokens on reads with a scope only: never on writes or admin routes', () => {
+    const oauth = routes.filter((route) => route.schemes?.includes('oauth'));
+    expect(oauth.length).toBeGreaterThan(0);
+    const unfit = oauth
+      .filter(
+        (route) =>
+          !route.route.startsWith('GET ') ||
+          route.roles !== undefined ||
+          !route.scopes?.length,
+      )
+      .map((route) => route.route);
+    expect(unfit).toEqual([]);
+  });
+
+  it('lets OAuth clients acting for themselves only onto routes that accept oauth', () => {
+    const stray = routes
+      .filter((route) => route.clients && !route.schemes?.includes('oauth'))
+      .map((route) => route.route);
+    expect(stray).toEqual([]);
+  });
+
   it('has no two handlers on the same method and path', () => {
     const names = routes.map((route) => route.route);
     expect(names.filter((name, i) => names.indexOf(name) !== i)).toEqual([]);
@@ -176,16 +204,16 @@ describe('route inventory', () => {
        "GET /api/admin/stats → jwt, session; roles: admin",
        "GET /api/api-keys → jwt, session",
        "GET /api/audit → jwt, session, basic; roles: admin",
-       "GET /api/data → api-key, basic, jwt, session; scopes: data:read",
-       "GET /api/data/allowance → session, jwt, basic, api-key; scopes: data:read",
+       "GET /api/data → api-key, basic, jwt, session, oauth; scopes: data:read; OAuth clients too",
+       "GET /api/data/allowance → session, jwt, basic, api-key, oauth; scopes: data:read; OAuth clients too",
        "GET /api/health → public",
        "GET /api/oauth-clients → jwt, session, basic; roles: admin",
        "GET /api/oauth-clients/:clientId → jwt, session, basic; roles: admin",
        "GET /api/oauth/grants → session, jwt",
        "GET /api/oauth/interactions/:uid → public",
        "GET /api/oauth/interactions/:uid/details → public",
-       "GET /api/profile → jwt, session, basic, api-key; scopes: profile:read",
-       "GET /api/profile/usage → jwt, session, basic, api-key; scopes: profile:read",
+       "GET /api/profile → jwt, session, basic, api-key, oauth; scopes: profile:read",
+       "GET /api/profile/usage → jwt, session, basic, api-key, oauth; scopes: profile:read",
        "GET /api/protected → jwt",
        "GET /api/session → session",
        "GET /api/sessions → jwt, session",

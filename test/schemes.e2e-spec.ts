@@ -45,18 +45,25 @@ const BEARER_CHALLENGE = 'Bearer realm="gatehouse"';
 const REJECTED_BEARER_CHALLENGE =
   'Bearer realm="gatehouse", error="invalid_token", error_description="The access token is invalid, expired or revoked"';
 const COOKIE_CHALLENGE = 'Cookie realm="gatehouse", cookie-name="sid"';
-/** GET /api/data's challenges, in the order of its @Auth('api-key', 'basic', 'jwt', 'session'). */
+/**
+ * GET /api/data's challenges, in the order of its @Auth('api-key', 'basic', 'jwt', 'session',
+ * 'oauth'): jwt and oauth share the one Bearer challenge; DPoP comes last.
+ */
+/** Beside oauth's Bearer: a DPoP-bound OAuth token may be sent too (RFC 9449 §7.1). */
+const DPOP_CHALLENGE = 'DPoP algs="ES256 ES384 EdDSA Ed25519 PS256 RS256"';
 const DATA_CHALLENGES = [
   API_KEY_CHALLENGE,
   BASIC_CHALLENGE,
   BEARER_CHALLENGE,
   COOKIE_CHALLENGE,
+  DPOP_CHALLENGE,
 ];
 const DATA_CHALLENGES_REJECTED_BEARER = [
   API_KEY_CHALLENGE,
   BASIC_CHALLENGE,
   REJECTED_BEARER_CHALLENGE,
   COOKIE_CHALLENGE,
+  DPOP_CHALLENGE,
 ];
 
 const FAILURE: Record<Scheme, string> = {
@@ -424,9 +431,11 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
 
   describe('GET /api/whoami (a test controller returning @CurrentUser())', () => {
     const FIELDS = [
+      'clientId',
       'credentialId',
       'expiresAt',
       'id',
+      'kind',
       'roles',
       'scheme',
       'scopes',
@@ -449,6 +458,8 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
         scheme: 'jwt',
         credentialId: claims.jti,
         expiresAt: claims.exp,
+        kind: 'user',
+        clientId: null,
       });
       expect(typeof claims.jti).toBe('string');
     });
@@ -462,6 +473,8 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
         scheme: 'api-key',
         credentialId: alice.key.id,
         expiresAt: null,
+        kind: 'user',
+        clientId: null,
       });
     });
 
@@ -474,6 +487,8 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
         scheme: 'basic',
         credentialId: null,
         expiresAt: null,
+        kind: 'user',
+        clientId: null,
       });
     });
 
@@ -494,6 +509,8 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
         scheme: 'session',
         credentialId: current[0],
         expiresAt: null,
+        kind: 'user',
+        clientId: null,
       });
     });
   });
@@ -521,7 +538,7 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
         .expect(401);
       expect(response.body.error).toBe('Unauthorized');
       expect(response.body.message).not.toMatch(/^This route accepts only/);
-      expect(challenges(response)).toHaveLength(4);
+      expect(challenges(response)).toEqual(DATA_CHALLENGES_REJECTED_BEARER);
     });
 
     it('accepts a lower-case bearer scheme name', async () => {
@@ -555,7 +572,8 @@ describe('one authentication guard across api-key, basic, jwt and session', () =
             "an API key as 'X-API-Key: <key>'; " +
             "username and password as 'Authorization: Basic <base64 of username:password>'; " +
             "the access token as 'Authorization: Bearer <token>'; " +
-            "the 'sid' cookie that POST /api/session sets",
+            "the 'sid' cookie that POST /api/session sets; " +
+            "an OAuth access token from /oauth/token as 'Authorization: Bearer <token>' (or 'DPoP <token>' with a DPoP proof)",
         ),
       );
       expect(challenges(response)).toEqual(DATA_CHALLENGES);

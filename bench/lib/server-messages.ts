@@ -3,12 +3,15 @@ export type RunnerToServer =
   | { type: 'profile-start'; intervalMicros: number }
   | { type: 'profile-stop'; path: string }
   | { type: 'memory-request' }
-  | { type: 'gc' };
+  | { type: 'gc' }
+  /** OAuth access tokens of the provider's shape, signed by the server's keystore, one per user. */
+  | { type: 'mint-oauth'; userIds: string[] };
 
 export type ServerToRunner =
   | { type: 'ready'; port: number; bootMs: number }
   | { type: 'memory'; usage: Record<string, number> }
   | { type: 'gc-done' }
+  | { type: 'oauth-tokens'; tokens: string[] }
   | { type: 'profile-started' }
   | { type: 'profile-written'; path: string }
   | { type: 'profile-error'; message: string };

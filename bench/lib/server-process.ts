@@ -25,6 +25,8 @@ export interface ServerHandle {
   memory(): Promise<Record<string, number>>;
   /** A full garbage collection in the server, so a sample does not pay for the previous one's garbage. */
   gc(): Promise<void>;
+  /** One OAuth access token per user id, minted by the server (no provider flow needed). */
+  mintOAuthTokens(userIds: string[]): Promise<string[]>;
   startProfile(intervalMicros: number): Promise<void>;
   stopProfile(path: string): Promise<void>;
   stop(): Promise<void>;
@@ -135,6 +137,11 @@ export async function startServer(
       const done = waitFor(child, 'gc-done', 30_000);
       send(child, { type: 'gc' });
       await done;
+    },
+    async mintOAuthTokens(userIds) {
+      const answer = waitFor(child, 'oauth-tokens', 30_000);
+      send(child, { type: 'mint-oauth', userIds });
+      return (await answer).tokens;
     },
     async memory() {
       const answer = waitFor(child, 'memory', 10_000);

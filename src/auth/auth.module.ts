@@ -15,6 +15,7 @@ import { ProfileController } from './profile.controller';
 import { ApiKeyStrategy } from './strategies/api-key.strategy';
 import { BasicStrategy } from './strategies/basic.strategy';
 import { JwtStrategy } from './strategies/jwt.strategy';
+import { OAuthStrategy } from './strategies/oauth.strategy';
 import { SessionStrategy } from './strategies/session.strategy';
 
 @Module({
@@ -34,6 +35,7 @@ import { SessionStrategy } from './strategies/session.strategy';
     JwtStrategy,
     ApiKeyStrategy,
     SessionStrategy,
+    OAuthStrategy,
   ],
 })
 export class AuthModule {}

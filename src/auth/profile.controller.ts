@@ -20,7 +20,7 @@ export class ProfileController {
   ) {}
 
   @Get()
-  @Auth('jwt', 'session', 'basic', 'api-key')
+  @Auth('jwt', 'session', 'basic', 'api-key', 'oauth')
   @Scopes('profile:read')
   @ApiOkResponse({ type: UserEnvelope })
   async get(@CurrentUser() user: AuthenticatedUser): Promise<UserEnvelope> {

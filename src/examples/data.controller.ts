@@ -1,12 +1,14 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { AllowClients } from '../auth/decorators/allow-clients.decorator';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { Scopes } from '../auth/decorators/scopes.decorator';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { toApiKeyResponse } from '../api-keys/dto/api-key.response';
 import { RateLimit } from '../rate-limit/rate-limit.decorator';
+import { rateLimitTracker } from '../rate-limit/rate-limit.guard';
 import { RateLimitStorage } from '../rate-limit/rate-limit.storage';
 import {
   allowanceFields,
@@ -20,8 +22,10 @@ class DataResponse {
 
 /**
  * The example to copy for a resource any client may call: a script with an API key, a service
- * with Basic, an app with a token, a browser with its session. An API key needs `data:read`.
- * Each API key (or user, for the other schemes) gets RATE_LIMIT_DATA requests (100/day).
+ * with Basic, an app with a token, a browser with its session, an OAuth client with an access
+ * token (for a user, or for itself with client credentials). API keys and OAuth tokens need
+ * `data:read`. Each API key (or OAuth client acting for itself, or user, for the other schemes)
+ * gets RATE_LIMIT_DATA requests (100/day).
  */
 @ApiTags('examples')
 @Controller('data')
@@ -32,7 +36,8 @@ export class DataController {
   ) {}
 
   @Get()
-  @Auth('api-key', 'basic', 'jwt', 'session')
+  @Auth('api-key', 'basic', 'jwt', 'session', 'oauth')
+  @AllowClients()
   @Scopes('data:read')
   @RateLimit('data')
   @ApiOkResponse({ type: DataResponse })
@@ -42,7 +47,8 @@ export class DataController {
 
   /** Counts against the default limit, not the data one: reading the allowance is free. */
   @Get('allowance')
-  @Auth('session', 'jwt', 'basic', 'api-key')
+  @Auth('session', 'jwt', 'basic', 'api-key', 'oauth')
+  @AllowClients()
   @Scopes('data:read')
   @ApiOkResponse({
     type: DataAllowanceResponse,
@@ -52,12 +58,12 @@ export class DataController {
   async allowance(
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<DataAllowanceResponse> {
-    const viaKey = user.scheme === 'api-key' && user.credentialId !== null;
-    const own = await this.limits.allowance(
-      'data',
-      viaKey ? `key:${user.credentialId}` : `user:${user.id}`,
-    );
-    const keys = viaKey ? [] : await this.apiKeys.list(user.id);
+    const own = await this.limits.allowance('data', rateLimitTracker(user));
+    // A key sees its own allowance, a client its own; a user also sees each of their keys'.
+    const keys =
+      user.scheme === 'api-key' || user.kind === 'client'
+        ? []
+        : await this.apiKeys.list(user.id);
     return {
       limit: own.limit,
       window_seconds: own.windowSeconds,

@@ -10,15 +10,36 @@ import { RouteMetadata } from '../common/routing/route-metadata';
 import { RateLimitMetadata } from './rate-limit.decorator';
 import { rateLimitKey } from './rate-limit.storage';
 
+/** What the guard reads of a request's principal (an AuthenticatedUser). */
+interface TrackedPrincipal {
+  id: string;
+  scheme: string;
+  credentialId: string | null;
+  kind: 'user' | 'client';
+}
+
 /** What the guard reads of a request; `user` is set by AuthenticationGuard, which runs first. */
 interface TrackedRequest {
   ip: string;
-  user?: { id: string; scheme: string; credentialId: string | null };
+  user?: TrackedPrincipal;
+}
+
+/**
+ * Whose allowance a request uses: the API key's, an OAuth client's (a client-credentials token
+ * acts for the client), else the user's, whatever the scheme.
+ */
+export function rateLimitTracker(principal: TrackedPrincipal): string {
+  if (principal.scheme === 'api-key' && principal.credentialId) {
+    return `key:${principal.credentialId}`;
+  }
+  return principal.kind === 'client'
+    ? `client:${principal.id}`
+    : `user:${principal.id}`;
 }
 
 /**
  * @nestjs/throttler's guard, counting per identity rather than per route: the API key, else the
- * user (whatever the scheme), else the client address (`request.ip`, which honours
+ * OAuth client acting for itself, else the user (whatever the scheme), else the client address (`request.ip`, which honours
  * TRUST_PROXY). A route counts against one limit: the one it names with `@RateLimit`, else the
  * default. Every counted response carries `RateLimit-Limit`, `RateLimit-Remaining` and
  * `RateLimit-Reset` (seconds until the window ends); a refusal is a 429 with `Retry-After`.
@@ -37,13 +58,9 @@ export class RateLimitGuard extends ThrottlerGuard {
 
   protected override getTracker(request: TrackedRequest): Promise<string> {
     const user = request.user;
-    if (user?.scheme === 'api-key' && user.credentialId) {
-      return Promise.resolve(`key:${user.credentialId}`);
-    }
-    if (user) {
-      return Promise.resolve(`user:${user.id}`);
-    }
-    return Promise.resolve(`ip:${normalizeIp(request.ip)}`);
+    return Promise.resolve(
+      user ? rateLimitTracker(user) : `ip:${normalizeIp(request.ip)}`,
+    );
   }
 
   protected override generateKey(

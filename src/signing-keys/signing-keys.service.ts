@@ -165,10 +165,13 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     this.revokedListeners.add(listener);
   }
 
-  /** A compact JWS of `payload`, signed by the active key, with its `kid` in the header. */
-  sign(payload: object, now = Date.now()): string {
+  /**
+   * A compact JWS of `payload`, signed by the active key, with its `kid` in the header; `typ`
+   * names the kind of token (`at+jwt` for OAuth access tokens, RFC 9068).
+   */
+  sign(payload: object, now = Date.now(), typ = 'JWT'): string {
     const key = this.activeKey(now);
-    const header = { alg: key.algorithm, typ: 'JWT', kid: key.kid };
+    const header = { alg: key.algorithm, typ, kid: key.kid };
     const input = `${base64url(header)}.${base64url(payload)}`;
     const privateKey = this.privateKeyOf(key);
     // JWS wants ECDSA signatures as r‖s (IEEE P1363), not DER; Ed25519 takes no digest.
@@ -199,11 +202,11 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
   /**
    * The payload of a token one of our live keys signed, with `iss`, `aud` and `exp` checked;
    * null for anything else. jose checks the signature; the header must name a known kid of the
-   * same algorithm and point nowhere else.
+   * same algorithm and point nowhere else, and carry `expected.typ` when that is given.
    */
   async verify(
     token: string,
-    expected: { issuer: string; audience: string },
+    expected: { issuer: string; audience: string; typ?: string },
   ): Promise<JWTPayload | null> {
     try {
       const { payload } = await jwtVerify(
@@ -213,6 +216,7 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
           algorithms: [...ASYMMETRIC_ALGORITHMS],
           issuer: expected.issuer,
           audience: expected.audience,
+          typ: expected.typ,
           requiredClaims: ['exp'],
         },
       );

@@ -16,7 +16,7 @@ export class ProfileUsageController {
   constructor(private readonly usage: UsageService) {}
 
   @Get()
-  @Auth('jwt', 'session', 'basic', 'api-key')
+  @Auth('jwt', 'session', 'basic', 'api-key', 'oauth')
   @Scopes('profile:read')
   @ApiOkResponse({
     type: UsageResponse,

@@ -23,7 +23,9 @@ export class UsageInterceptor implements NestInterceptor {
       const user = context
         .switchToHttp()
         .getRequest<{ user?: AuthenticatedUser }>().user;
-      if (user) {
+      // usage_daily counts users' requests (its user_id is a user's, by foreign key); an OAuth
+      // client acting for itself is limited per client by the rate limiter, not counted here.
+      if (user && user.kind === 'user') {
         this.usage.record(
           user.id,
           user.scheme === 'api-key' ? user.credentialId : null,

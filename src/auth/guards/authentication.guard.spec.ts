@@ -3,9 +3,11 @@ import { Reflector } from '@nestjs/core';
 import passport from 'passport';
 import { Strategy } from 'passport-strategy';
 import { UnauthorizedWithChallengeException } from '../../common/http/unauthorized-with-challenge.exception';
+import type { AppConfig } from '../../config/app-config';
 import type { AuthScheme } from '../auth-schemes';
 import type { AuthenticatedUser } from '../authenticated-user';
 import { Auth } from '../decorators/auth.decorator';
+import { Refusal } from '../strategies/strategy-verdict';
 import { AuthenticationGuard } from './authentication.guard';
 
 /**
@@ -44,6 +46,8 @@ class FakeStrategy extends Strategy {
       scheme: this.scheme,
       credentialId: null,
       expiresAt: null,
+      kind: 'user',
+      clientId: null,
     };
   }
 }
@@ -68,9 +72,37 @@ passport.use(
   new FakeStrategy('api-key', (r) => r.headers['x-api-key'] ?? r.query.api_key),
 );
 
+/** OAuth tokens here: a JWT-shaped token of the OAuth issuer; `refuse` is refused with a reason. */
+class FakeOAuthStrategy extends Strategy {
+  override authenticate(request: unknown): void {
+    const token = (request as FakeRequest).headers.authorization?.slice(7);
+    if (token === OAUTH_TOKEN) {
+      return this.success({
+        id: 'ann',
+        username: 'ann',
+        roles: ['user'],
+        scopes: ['data:read'],
+        scheme: 'oauth',
+        credentialId: null,
+        expiresAt: null,
+        kind: 'user',
+        clientId: 'gh_app',
+      } satisfies AuthenticatedUser);
+    }
+    this.success(new Refusal('Invalid DPoP proof: why'));
+  }
+}
+
+/** An unsigned JWT whose `iss` is the OAuth issuer the guard is configured with. */
+const OAUTH_TOKEN = `e30.${Buffer.from(JSON.stringify({ iss: 'http://localhost:3000' })).toString('base64url')}.c2ln`;
+const OAUTH_TOKEN_REFUSED = `e30.${Buffer.from(JSON.stringify({ iss: 'http://localhost:3000', refuse: true })).toString('base64url')}.c2ln`;
+
+passport.use('oauth', new FakeOAuthStrategy());
+
 class Routes {
   @Auth('jwt', 'api-key') both() {}
   @Auth('jwt') jwtOnly() {}
+  @Auth('jwt', 'oauth') bearers() {}
 }
 
 function contextFor(
@@ -110,7 +142,10 @@ async function rejection(
 }
 
 describe(AuthenticationGuard.name, () => {
-  const guard = new AuthenticationGuard(new Reflector());
+  const guard = new AuthenticationGuard(new Reflector(), {
+    issuerUrl: 'http://localhost:3000',
+    jwtIssuer: 'gatehouse',
+  } as AppConfig);
 
   it('lets through one valid credential of an accepted scheme and attaches the user, synchronously', () => {
     const { context, request } = contextFor('both', {
@@ -169,6 +204,41 @@ describe(AuthenticationGuard.name, () => {
     });
     const error = await rejection(() => guard.canActivate(context));
     expect(error.message).toBe('This route accepts only: jwt');
+  });
+
+  it('hands a bearer token of the OAuth issuer to the oauth scheme', () => {
+    const { context, request } = contextFor('bearers', {
+      headers: { authorization: `Bearer ${OAUTH_TOKEN}` },
+    });
+    expect(guard.canActivate(context)).toBe(true);
+    expect(request.user).toMatchObject({ scheme: 'oauth', clientId: 'gh_app' });
+  });
+
+  it('refuses an OAuth token where only jwt is accepted, saying so', async () => {
+    const { context } = contextFor('jwtOnly', {
+      headers: { authorization: `Bearer ${OAUTH_TOKEN}` },
+    });
+    const error = await rejection(() => guard.canActivate(context));
+    expect(error.message).toBe(
+      'This route does not accept OAuth access tokens; it accepts only: jwt',
+    );
+    expect(error.challenges).toEqual([
+      expect.stringContaining('error="invalid_token"'),
+    ]);
+  });
+
+  it('answers a Refusal with its own message, one Bearer challenge for jwt and oauth, and DPoP', async () => {
+    const { context } = contextFor('bearers', {
+      headers: { authorization: `Bearer ${OAUTH_TOKEN_REFUSED}` },
+    });
+    const error = await rejection(() => guard.canActivate(context));
+    expect(error.message).toBe('Invalid DPoP proof: why');
+    expect(error.challenges).toEqual([
+      expect.stringContaining(
+        'Bearer realm="gatehouse", error="invalid_token"',
+      ),
+      expect.stringMatching(/^DPoP algs="ES256 .*EdDSA/),
+    ]);
   });
 
   it('refuses an Authorization scheme it does not speak', async () => {

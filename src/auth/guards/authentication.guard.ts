@@ -8,11 +8,13 @@ import type { FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { UnauthorizedWithChallengeException } from '../../common/http/unauthorized-with-challenge.exception';
 import { RouteMetadata } from '../../common/routing/route-metadata';
-import { type AuthScheme, challengeFor } from '../auth-schemes';
+import { AppConfig } from '../../config/app-config';
+import { type AuthScheme, challengeFor, DPOP_CHALLENGE } from '../auth-schemes';
 import type { AuthenticatedUser } from '../authenticated-user';
 import { AuthSchemesMetadata } from '../decorators/auth.decorator';
 import {
   asError,
+  Refusal,
   type StrategyActions,
   type Verdict,
 } from '../strategies/strategy-verdict';
@@ -20,14 +22,34 @@ import {
   noCredentialMessage,
   unsupportedSchemeMessage,
 } from './credential-hints';
-import { presentedCredentials } from './presented-credentials';
+import {
+  type BearerIssuers,
+  presentedCredentials,
+} from './presented-credentials';
 
 const FAILURE_MESSAGES: Record<AuthScheme, string> = {
   basic: 'Invalid username or password',
   jwt: 'Invalid, expired or revoked access token',
   'api-key': 'Invalid, expired or revoked API key',
   session: 'Invalid or expired session',
+  oauth: 'Invalid, expired or revoked OAuth access token',
 };
+
+/**
+ * Why a bearer token is refused where bearer tokens of the other kind are accepted (the two
+ * look alike to a client); an OAuth token is named as such on any route, as it is new.
+ */
+function otherBearerKind(
+  scheme: AuthScheme,
+  accepted: readonly AuthScheme[],
+): string | undefined {
+  if (scheme === 'oauth') {
+    return 'This route does not accept OAuth access tokens';
+  }
+  return scheme === 'jwt' && accepted.includes('oauth')
+    ? 'This route does not accept Gatehouse access tokens from /api/login'
+    : undefined;
+}
 
 /**
  * The single place that authenticates a request and the single source of 401s. The request
@@ -37,9 +59,11 @@ const FAILURE_MESSAGES: Record<AuthScheme, string> = {
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   private readonly schemes: RouteMetadata<AuthScheme[]>;
+  private readonly issuers: BearerIssuers;
 
-  constructor(reflector: Reflector) {
+  constructor(reflector: Reflector, config: AppConfig) {
     this.schemes = new RouteMetadata(reflector, AuthSchemesMetadata);
+    this.issuers = { oauth: config.issuerUrl, jwt: config.jwtIssuer };
   }
 
   /** Synchronous when every strategy answered from memory: no promise on the common path. */
@@ -48,7 +72,7 @@ export class AuthenticationGuard implements CanActivate {
     const request = context
       .switchToHttp()
       .getRequest<FastifyRequest & { user?: AuthenticatedUser }>();
-    const presented = presentedCredentials(request, accepted);
+    const presented = presentedCredentials(request, accepted, this.issuers);
     if (presented.length === 0) {
       throw this.unauthorized(
         accepted,
@@ -81,10 +105,13 @@ export class AuthenticationGuard implements CanActivate {
         );
       }
       if (!accepted.includes(scheme)) {
+        const otherKind = otherBearerKind(scheme, accepted);
         throw this.unauthorized(
           accepted,
-          `This route accepts only: ${accepted.join(', ')}`,
-          false,
+          otherKind
+            ? `${otherKind}; it accepts only: ${accepted.join(', ')}`
+            : `This route accepts only: ${accepted.join(', ')}`,
+          otherKind !== undefined,
         );
       }
       const verdict = authenticateWith(scheme, request);
@@ -109,14 +136,14 @@ export class AuthenticationGuard implements CanActivate {
   private sameUser(
     accepted: readonly AuthScheme[],
     scheme: AuthScheme,
-    user: AuthenticatedUser | null,
+    user: Verdict,
     authenticated: AuthenticatedUser | undefined,
   ): AuthenticatedUser {
-    if (!user) {
+    if (!user || user instanceof Refusal) {
       throw this.unauthorized(
         accepted,
-        FAILURE_MESSAGES[scheme],
-        scheme === 'jwt',
+        user?.message ?? FAILURE_MESSAGES[scheme],
+        scheme === 'jwt' || scheme === 'oauth',
       );
     }
     if (authenticated && authenticated.id !== user.id) {
@@ -134,10 +161,14 @@ export class AuthenticationGuard implements CanActivate {
     message: string,
     rejectedToken: boolean,
   ): UnauthorizedWithChallengeException {
-    return new UnauthorizedWithChallengeException(
-      message,
-      accepted.map((scheme) => challengeFor(scheme, rejectedToken)),
-    );
+    // jwt and oauth share one Bearer challenge: say it once.
+    const challenges = [
+      ...new Set(accepted.map((scheme) => challengeFor(scheme, rejectedToken))),
+    ];
+    if (accepted.includes('oauth')) {
+      challenges.push(DPOP_CHALLENGE);
+    }
+    return new UnauthorizedWithChallengeException(message, challenges);
   }
 }
 
@@ -202,7 +233,7 @@ function runPrototypeFor(strategy: RegisteredStrategy): StrategyRun {
   if (!prototype) {
     prototype = Object.create(strategy) as StrategyRun;
     prototype.success = function (this: StrategyRun, user: unknown) {
-      settle(this, user as AuthenticatedUser, undefined);
+      settle(this, user as Verdict, undefined);
     };
     prototype.fail = function (this: StrategyRun) {
       settle(this, null, undefined);

@@ -7,6 +7,8 @@ const HOW_TO_SEND: Record<AuthScheme, string> = {
     "username and password as 'Authorization: Basic <base64 of username:password>'",
   'api-key': "an API key as 'X-API-Key: <key>'",
   session: "the 'sid' cookie that POST /api/session sets",
+  oauth:
+    "an OAuth access token from /oauth/token as 'Authorization: Bearer <token>' (or 'DPoP <token>' with a DPoP proof)",
 };
 
 /** Headers some tutorials' clients send a token in; none is read. */

@@ -1,6 +1,7 @@
 import { type ExecutionContext, ForbiddenException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Role } from '../../users/user.entity';
+import { AllowClients } from '../decorators/allow-clients.decorator';
 import { Roles } from '../decorators/roles.decorator';
 import { RolesGuard } from './roles.guard';
 
@@ -12,17 +13,26 @@ class AdminRoutes {
 
 class OpenRoutes {
   any() {}
+  @AllowClients() forClients() {}
+}
+
+@AllowClients()
+class ClientRoutes {
+  any() {}
 }
 
 function contextFor(
   target: { prototype: object },
   handler: string,
   roles: Role[],
+  kind: 'user' | 'client' = 'user',
 ): ExecutionContext {
   return {
     getHandler: () => (target.prototype as Record<string, () => void>)[handler],
     getClass: () => target,
-    switchToHttp: () => ({ getRequest: () => ({ user: { roles } }) }),
+    switchToHttp: () => ({
+      getRequest: () => ({ user: { id: 'gh_client', roles, kind } }),
+    }),
   } as unknown as ExecutionContext;
 }
 
@@ -49,5 +59,29 @@ describe(RolesGuard.name, () => {
 
   it('passes routes that name no role', () => {
     expect(guard.canActivate(contextFor(OpenRoutes, 'any', []))).toBe(true);
+  });
+
+  it('answers 403 naming the client to a client principal on a route for users', () => {
+    const refuse = () =>
+      guard.canActivate(contextFor(OpenRoutes, 'any', [], 'client'));
+    expect(refuse).toThrow(ForbiddenException);
+    expect(refuse).toThrow(
+      "This route acts for a user; a client-credentials token acts for the client 'gh_client'",
+    );
+  });
+
+  it('lets a client principal through @AllowClients() on the method or the class', () => {
+    expect(
+      guard.canActivate(contextFor(OpenRoutes, 'forClients', [], 'client')),
+    ).toBe(true);
+    expect(
+      guard.canActivate(contextFor(ClientRoutes, 'any', [], 'client')),
+    ).toBe(true);
+  });
+
+  it('refuses a client principal on a route naming roles, before looking at them', () => {
+    expect(() =>
+      guard.canActivate(contextFor(AdminRoutes, 'list', ['admin'], 'client')),
+    ).toThrow(/acts for the client/);
   });
 });

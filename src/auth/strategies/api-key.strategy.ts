@@ -88,5 +88,7 @@ function userFor(apiKey: VerifiedApiKey, state: UserAuthState): Verdict {
     scheme: 'api-key',
     credentialId: apiKey.id,
     expiresAt: null,
+    kind: 'user',
+    clientId: null,
   };
 }

@@ -50,5 +50,7 @@ function userFor(state: UserAuthState | null): Verdict {
     scheme: 'basic',
     credentialId: null,
     expiresAt: null,
+    kind: 'user',
+    clientId: null,
   };
 }

@@ -179,5 +179,7 @@ function userFor(claims: AccessTokenClaims, state: UserAuthState): Verdict {
     scheme: 'jwt',
     credentialId: claims.jti,
     expiresAt: claims.exp,
+    kind: 'user',
+    clientId: null,
   };
 }

@@ -107,6 +107,8 @@ export class SessionStrategy extends PassportStrategy(
       scheme: 'session',
       credentialId: session.id,
       expiresAt: null,
+      kind: 'user',
+      clientId: null,
     };
   }
 }

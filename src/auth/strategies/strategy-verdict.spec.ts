@@ -13,6 +13,8 @@ const ANN: AuthenticatedUser = {
   scheme: 'api-key',
   credentialId: 'k1',
   expiresAt: null,
+  kind: 'user',
+  clientId: null,
 };
 
 /** A strategy whose validate() answers as told, recording what it reports to passport. */

@@ -1,7 +1,15 @@
 import type { AuthenticatedUser } from '../authenticated-user';
 
-/** A strategy's answer for one credential: the user, or null to refuse it (401). */
-export type Verdict = AuthenticatedUser | null;
+/**
+ * A credential refused with a reason the client can act on (e.g. a DPoP proof for another URL):
+ * AuthenticationGuard answers 401 with this message instead of the scheme's usual one.
+ */
+export class Refusal {
+  constructor(readonly message: string) {}
+}
+
+/** A strategy's answer for one credential: the user, or null (or a Refusal) to refuse it (401). */
+export type Verdict = AuthenticatedUser | Refusal | null;
 
 /** The actions passport (or AuthenticationGuard) attaches to a strategy for one request. */
 export interface StrategyActions {

@@ -12,8 +12,10 @@ const DEFAULT_CAPACITY = 10_000;
  * a disabled user or a changed password alive. Entries leave when their token expires, or the
  * oldest first when the cache is full.
  */
-export class VerifiedTokenCache {
-  private readonly entries = new Map<string, AccessTokenClaims>();
+export class VerifiedTokenCache<
+  Claims extends { readonly exp: number } = AccessTokenClaims,
+> {
+  private readonly entries = new Map<string, Claims>();
 
   constructor(private readonly capacity = DEFAULT_CAPACITY) {}
 
@@ -22,7 +24,7 @@ export class VerifiedTokenCache {
   }
 
   /** The claims of a token verified before and not expired at `nowMs`; otherwise undefined. */
-  get(token: string, nowMs = Date.now()): AccessTokenClaims | undefined {
+  get(token: string, nowMs = Date.now()): Claims | undefined {
     const claims = this.entries.get(token);
     if (claims === undefined) {
       return undefined;
@@ -41,7 +43,7 @@ export class VerifiedTokenCache {
   }
 
   /** Call only with claims that jsonwebtoken (or jose) has just verified for exactly this token. */
-  remember(token: string, claims: AccessTokenClaims): void {
+  remember(token: string, claims: Claims): void {
     if (this.entries.has(token)) {
       return;
     }

@@ -5,6 +5,13 @@ import { redactUrl } from './redact';
 
 const logger = new Logger('HTTP');
 
+/** What the line tells of the request's AuthenticatedUser (set by AuthenticationGuard). */
+interface RequestPrincipal {
+  id: string;
+  kind: 'user' | 'client';
+  clientId: string | null;
+}
+
 /**
  * The one log line of a request: from the onResponse hook once the answer has gone, or with
  * `status` null and `aborted` when the client left before it could be answered.
@@ -25,8 +32,16 @@ export function logRequest(
     route: request.routeOptions.url ?? null,
     status,
     duration_ms: Math.round(elapsedMs * 10) / 10,
-    user_id: (request as { user?: { id?: string } }).user?.id ?? null,
+    user_id: null,
   };
+  const user = (request as { user?: RequestPrincipal }).user;
+  if (user) {
+    // A client acting for itself has no user; an OAuth token names the app it was issued to.
+    line.user_id = user.kind === 'client' ? null : user.id;
+    if (user.clientId) {
+      line.client_id = user.clientId;
+    }
+  }
   if (status === null) {
     line.aborted = true;
   }
