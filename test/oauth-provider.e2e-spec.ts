@@ -520,6 +520,141 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
     expect(revoked.length).toBeGreaterThan(0);
   });
 
+  it('gives an app that asks for data:read an access token for the API; disconnecting the app ends it', async () => {
+    const registered = await registerClient({
+      grant_types: ['authorization_code', 'refresh_token'],
+      scope: 'openid offline_access data:read',
+    });
+    const configuration = await discover(registered);
+    const user = await registerUser(t.http);
+    const flow = await codeFlow(
+      configuration,
+      user,
+      'openid offline_access data:read',
+    );
+    // With openid, the API token is asked for by its resource indicator (RFC 8707).
+    const tokens = await client.authorizationCodeGrant(
+      configuration,
+      flow.callback,
+      {
+        pkceCodeVerifier: flow.verifier,
+        expectedState: flow.state,
+        expectedNonce: flow.nonce,
+      },
+      { resource: `${issuer}/api` },
+    );
+    const api = (token: string) =>
+      fetch(`${issuer}/api/data`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const data = await api(tokens.access_token);
+    expect(data.status).toBe(200);
+    expect(await data.json()).toMatchObject({
+      message: `Hello ${user.username}!`,
+    });
+
+    const apps = await flow.browser.fetch('/api/oauth/grants');
+    const [connected] = (await apps.json()) as {
+      grant_id: string;
+      client_id: string;
+    }[];
+    expect(connected).toMatchObject({ client_id: registered.client_id });
+    const disconnected = await flow.browser.fetch(
+      `/api/oauth/grants/${connected.grant_id}`,
+      { method: 'DELETE', headers: { 'x-csrf-token': flow.csrf } },
+    );
+    expect(disconnected.status).toBe(204);
+    expect((await api(tokens.access_token)).status).toBe(401);
+    const refresh = await client
+      .refreshTokenGrant(configuration, tokens.refresh_token!)
+      .catch((error: unknown) => error);
+    expect(refresh).toMatchObject({ error: 'invalid_grant' });
+    expect(
+      await (await flow.browser.fetch('/api/oauth/grants')).json(),
+    ).toEqual([]);
+  });
+
+  it('lets a client-credentials token read /api/data for the client, not a user’s profile; disabling the client ends it', async () => {
+    const registered = await registerClient({
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      scope: 'data:read profile:read',
+    });
+    const { access_token: token } = await client.clientCredentialsGrant(
+      await discover(registered),
+      { scope: 'data:read profile:read' },
+    );
+    const call = (path: string) =>
+      fetch(`${issuer}${path}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const data = await call('/api/data');
+    expect(data.status).toBe(200);
+    expect(await data.json()).toMatchObject({
+      message: expect.stringContaining(registered.client_id),
+    });
+    const profile = await call('/api/profile');
+    expect(profile.status).toBe(403);
+    expect(await profile.json()).toMatchObject({
+      message: expect.stringMatching(
+        /acts for a user; a client-credentials token acts for the client/,
+      ),
+    });
+    await t.http
+      .patch(`/api/oauth-clients/${registered.client_id}`)
+      .auth(ADMIN.username, ADMIN.password)
+      .send({ disabled: true })
+      .expect(200);
+    expect((await call('/api/data')).status).toBe(401);
+    const again = await fetch(`${issuer}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${registered.client_id}:${registered.client_secret}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+    });
+    expect(again.status).toBe(401);
+  });
+
+  it('refuses to complete a sign-in request from a browser that did not start it', async () => {
+    const registered = await registerClient({ scope: 'openid' });
+    const configuration = await discover(registered);
+    const owner = await registerUser(t.http);
+    const other = await registerUser(t.http);
+    const browser = new Browser(issuer);
+    const csrf = await signInToConsole(browser, owner);
+    const url = client.buildAuthorizationUrl(configuration, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(
+        client.randomPKCECodeVerifier(),
+      ),
+      code_challenge_method: 'S256',
+    });
+    const { url: landed } = await browser.follow(url.href);
+    const uid = landed.split('/').at(-1)!;
+    // Another browser, whatever its session, lacks this browser's interaction cookie.
+    const stranger = new Browser(issuer);
+    const strangerCsrf = await signInToConsole(stranger, other);
+    const refused = await stranger.fetch(
+      `/api/oauth/interactions/${uid}/login`,
+      {
+        method: 'POST',
+        headers: { 'x-csrf-token': strangerCsrf },
+      },
+    );
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      message: expect.stringMatching(/another browser/),
+    });
+    // The browser that started it still can.
+    const login = await browser.fetch(`/api/oauth/interactions/${uid}/login`, {
+      method: 'POST',
+      headers: { 'x-csrf-token': csrf },
+    });
+    expect(login.status).toBe(200);
+  });
+
   it('runs the device authorization grant, the user entering the code through the console', async () => {
     const registered = await registerClient({
       grant_types: [

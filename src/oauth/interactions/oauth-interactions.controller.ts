@@ -201,13 +201,13 @@ export class OAuthInteractionsController {
     const { provider } = this.oauth;
     let interaction: Interaction;
     try {
-      interaction = await provider.interactionDetails(
-        request.raw,
-        reply.raw,
-      );
+      interaction = await provider.interactionDetails(request.raw, reply.raw);
     } catch (error) {
-      const message = error instanceof Error ? error.message : '';
-      if (/cookie not found/.test(message)) {
+      // oidc-provider's errors carry their reason in error_description.
+      const { error_description: reason } = error as {
+        error_description?: unknown;
+      };
+      if (typeof reason === 'string' && /cookie not found/.test(reason)) {
         throw new BadRequestException(
           'This sign-in request was started in another browser (or its cookie expired): start again from the application',
         );
