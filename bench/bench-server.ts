@@ -1,7 +1,7 @@
 // The server under test: exactly what src/main.ts builds, plus one public route that does the
 // same non-auth work as GET /api/data (the benchmark's denominator), plus a CPU-profiler switch
 // the runner drives over the IPC channel. Lives in bench/ so src/ never ships a bench route.
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Get, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
@@ -14,6 +14,7 @@ import { Public } from '../src/auth/decorators/public.decorator';
 import { createAppLogger } from '../src/common/logging/app-logger';
 import { AppConfig } from '../src/config/app-config';
 import { configFromEnvironment } from '../src/config/config.module';
+import { OAuthClientsService } from '../src/oauth-clients/oauth-clients.service';
 import { SigningKeysService } from '../src/signing-keys/signing-keys.service';
 import type { ServerToRunner, RunnerToServer } from './lib/server-messages';
 
@@ -33,6 +34,14 @@ class BaselineController {
   @Get('baseline')
   @Public()
   baseline(): DataResponse {
+    return { message: 'Hello bench!', data: [1, 2, 3] };
+  }
+
+  /** POST /api/bench/baseline: the same, for a form POST (the OAuth token rate's denominator). */
+  @Post('baseline')
+  @HttpCode(200)
+  @Public()
+  postBaseline(): DataResponse {
     return { message: 'Hello bench!', data: [1, 2, 3] };
   }
 }
@@ -76,6 +85,28 @@ function mintOAuthTokens(
   );
 }
 
+/** Clients for the client-credentials case, registered as an admin would (through the service). */
+async function registerOAuthClients(
+  app: NestFastifyApplication,
+  count: number,
+): Promise<{ id: string; secret: string }[]> {
+  const clients = app.get(OAuthClientsService);
+  const actor = { id: randomUUID(), username: 'bench' };
+  const registered: { id: string; secret: string }[] = [];
+  for (let i = 0; i < count; i++) {
+    const created = await clients.create(
+      {
+        client_name: `bench client ${i}`,
+        grant_types: ['client_credentials'],
+        scope: 'data:read',
+      },
+      actor,
+    );
+    registered.push({ id: created.client.clientId, secret: created.secret! });
+  }
+  return registered;
+}
+
 /** Answers the runner: memory figures, and an in-process V8 sampling profiler per case. */
 function handleRunnerMessages(app: NestFastifyApplication): void {
   const session = new Session();
@@ -94,6 +125,10 @@ function handleRunnerMessages(app: NestFastifyApplication): void {
       send({ type: 'memory', usage });
     } else if (raw.type === 'mint-oauth') {
       send({ type: 'oauth-tokens', tokens: mintOAuthTokens(app, raw.userIds) });
+    } else if (raw.type === 'register-oauth-clients') {
+      void registerOAuthClients(app, raw.count).then((clients) =>
+        send({ type: 'oauth-clients', clients }),
+      );
     } else if (raw.type === 'profile-start' && !running) {
       running = true;
       session.post('Profiler.enable', () =>

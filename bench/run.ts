@@ -108,6 +108,7 @@ function serverEnv(
     BCRYPT_COST: String(options.bcryptCost),
     RATE_LIMIT_DEFAULT: options.rateLimit,
     RATE_LIMIT_DATA: options.rateLimit,
+    RATE_LIMIT_OAUTH_TOKEN: options.rateLimit,
     LOG_LEVEL: options.logLevel,
     ACCESS_TOKEN_TTL: '2h',
   };
@@ -195,6 +196,52 @@ function loginLoad(
               username: user.username,
               password: user.password,
             }),
+          );
+        },
+      };
+    },
+  };
+}
+
+/**
+ * POST /oauth/token with grant_type=client_credentials, each connection a client of its own
+ * (HTTP Basic, as the tutorial's client sends it): a signed JWT access token per request.
+ */
+function clientCredentialsLoad(
+  server: ServerHandle,
+  clients: readonly { id: string; secret: string }[],
+  connections: number,
+): Load {
+  return formPostLoad(server, '/oauth/token', connections, (i) => {
+    const { id, secret } = clients[i % clients.length];
+    return {
+      authorization: `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`,
+    };
+  });
+}
+
+/** A form POST of `grant_type=client_credentials` to `path`, headers per connection. */
+function formPostLoad(
+  server: ServerHandle,
+  path: string,
+  connections: number,
+  headersOf: (connection: number) => Record<string, string> = () => ({}),
+): Load {
+  return {
+    server,
+    path,
+    options: () => {
+      let next = 0;
+      return {
+        connections,
+        method: 'POST',
+        setupClient: (client: Client) => {
+          client.setHeadersAndBody(
+            {
+              'content-type': 'application/x-www-form-urlencoded',
+              ...headersOf(next++),
+            },
+            'grant_type=client_credentials',
           );
         },
       };
@@ -544,6 +591,12 @@ async function main(): Promise<void> {
       },
       refresh: refreshLoad(a, refreshPool, users, c),
       login: loginLoad(a, users, c),
+      postBaseline: formPostLoad(a, '/api/bench/baseline', c),
+      clientCredentials: clientCredentialsLoad(
+        a,
+        await a.registerOAuthClients(c),
+        c,
+      ),
     };
     const blacklistName = `jwt, ${blacklistSize.toLocaleString('en')} revoked`;
     let peakA = 0;
@@ -729,6 +782,44 @@ async function main(): Promise<void> {
         ),
       });
       peakA = Math.max(peakA, refresh.peakRssMb);
+
+      // Issuing tokens writes nothing to the database (JWTs) but audits each one; rounds of
+      // its own, against a public POST with the same form body.
+      const issued = await interleave(
+        'oauth-token',
+        [
+          { name: 'post baseline', load: loads.postBaseline },
+          { name: 'oauth client_credentials', load: loads.clientCredentials },
+        ],
+        options,
+      );
+      const postBase = summarise(issued.byName.get('post baseline') ?? []);
+      const tokens = summarise(
+        issued.byName.get('oauth client_credentials') ?? [],
+      );
+      rows.push(
+        {
+          name: 'post baseline',
+          server: 'A',
+          description:
+            'POST /api/bench/baseline with a form body: public, the same small answer (the denominator of the token rate)',
+          ...postBase,
+        },
+        {
+          name: 'oauth client_credentials',
+          server: 'A',
+          description:
+            'POST /oauth/token, grant_type=client_credentials with HTTP Basic, each connection its own client: an ES256 JWT access token per request',
+          ...tokens,
+          ratio: pairedRatio(
+            issued.timeline,
+            'oauth client_credentials',
+            'post baseline',
+            'post baseline',
+          ),
+        },
+      );
+      peakA = Math.max(peakA, postBase.peakRssMb, tokens.peakRssMb);
     }
 
     // 3b. Login throughput against what the cores can hash, interleaved.

@@ -27,6 +27,9 @@ export interface ServerHandle {
   gc(): Promise<void>;
   /** One OAuth access token per user id, minted by the server (no provider flow needed). */
   mintOAuthTokens(userIds: string[]): Promise<string[]>;
+  registerOAuthClients(
+    count: number,
+  ): Promise<{ id: string; secret: string }[]>;
   startProfile(intervalMicros: number): Promise<void>;
   stopProfile(path: string): Promise<void>;
   stop(): Promise<void>;
@@ -142,6 +145,11 @@ export async function startServer(
       const answer = waitFor(child, 'oauth-tokens', 30_000);
       send(child, { type: 'mint-oauth', userIds });
       return (await answer).tokens;
+    },
+    async registerOAuthClients(count) {
+      const answer = waitFor(child, 'oauth-clients', 30_000);
+      send(child, { type: 'register-oauth-clients', count });
+      return (await answer).clients;
     },
     async memory() {
       const answer = waitFor(child, 'memory', 10_000);
