@@ -348,6 +348,49 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
     expect(await response.text()).toMatch(/redirect_uri/);
   });
 
+  it('binds tokens to the client’s DPoP key when it uses DPoP: the API then wants the proof', async () => {
+    const registered = await registerClient({
+      grant_types: ['client_credentials'],
+      redirect_uris: [],
+      scope: 'data:read',
+    });
+    const configuration = await discover(registered);
+    const DPoP = client.getDPoPHandle(
+      configuration,
+      await client.randomDPoPKeyPair('ES256'),
+    );
+    const tokens = await client.clientCredentialsGrant(
+      configuration,
+      { scope: 'data:read' },
+      { DPoP },
+    );
+    expect(tokens.token_type.toLowerCase()).toBe('dpop');
+    const withProof = await client.fetchProtectedResource(
+      configuration,
+      tokens.access_token,
+      new URL(`${issuer}/api/data`),
+      'GET',
+      undefined,
+      undefined,
+      { DPoP },
+    );
+    expect(withProof.status).toBe(200);
+    const asBearer = await fetch(`${issuer}/api/data`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(asBearer.status).toBe(401);
+  });
+
+  it('shows an unknown client as a page, redirecting nowhere', async () => {
+    const response = await fetch(
+      `${issuer}/oauth/authorize?client_id=no-such-client&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(REDIRECT_URI)}`,
+      { redirect: 'manual' },
+    );
+    expect(response.status).toBe(400);
+    expect(response.headers.get('location')).toBeNull();
+    expect(await response.text()).toMatch(/invalid_client/);
+  });
+
   it('refuses an authorization request without PKCE', async () => {
     const registered = await registerClient({ scope: 'openid' });
     const configuration = await discover(registered);
@@ -468,7 +511,7 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
     }
   });
 
-  it('audits consents, client-credentials tokens and revoked grants', async () => {
+  it('audits consents, client-credentials tokens and a grant revoked for refresh-token reuse', async () => {
     const registered = await registerClient({
       grant_types: [
         'authorization_code',
@@ -490,7 +533,11 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
         expectedNonce: flow.nonce,
       },
     );
-    await client.tokenRevocation(configuration, tokens.refresh_token!);
+    // A spent refresh token presented again (no grace in this app): the grant is revoked.
+    await client.refreshTokenGrant(configuration, tokens.refresh_token!);
+    await client
+      .refreshTokenGrant(configuration, tokens.refresh_token!)
+      .catch(() => undefined);
     await t.app.get(AuditService).flush();
     const events = async (type: string) =>
       (
@@ -516,8 +563,11 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
         details: expect.objectContaining({ clientId: registered.client_id }),
       }),
     );
-    const revoked = await events('oauth_grant_revoked');
-    expect(revoked.length).toBeGreaterThan(0);
+    expect(await events('oauth_grant_revoked')).toContainEqual(
+      expect.objectContaining({
+        details: expect.objectContaining({ reason: 'refresh_token_reuse' }),
+      }),
+    );
   });
 
   it('gives an app that asks for data:read an access token for the API; disconnecting the app ends it', async () => {

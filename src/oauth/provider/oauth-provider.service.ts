@@ -168,12 +168,12 @@ export class OAuthProviderService {
     provider.on('server_error', (_ctx, error: Error) =>
       this.logger.error({ msg: 'OAuth provider error', error: error.message }),
     );
-    provider.on('grant.revoked', (_ctx, grantId: string) =>
+    provider.on('grant.revoked', (ctx, grantId: string) =>
       this.audit.record({
         type: 'oauth_grant_revoked',
         outcome: 'success',
         actorId: null,
-        details: { grantId },
+        details: { grantId, reason: grantRevocationReason(ctx) },
       }),
     );
     provider.on('client_credentials.issued', (token) =>
@@ -215,4 +215,22 @@ export class OAuthProviderService {
       .update('gatehouse oauth cookies')
       .digest('base64url');
   }
+}
+
+/**
+ * Why oidc-provider revoked a grant, from the request that made it: a spent code or refresh
+ * token presented again (reuse: a possible theft), or the client's own revocation request.
+ */
+function grantRevocationReason(ctx: KoaContextWithOIDC): string {
+  if (ctx.oidc.route === 'revocation') {
+    return 'revoked_by_client';
+  }
+  const grantType = ctx.oidc.params?.grant_type;
+  if (grantType === 'refresh_token') {
+    return 'refresh_token_reuse';
+  }
+  if (grantType === 'authorization_code') {
+    return 'code_reuse';
+  }
+  return typeof ctx.oidc.route === 'string' ? ctx.oidc.route : 'other';
 }
