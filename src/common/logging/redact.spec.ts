@@ -37,6 +37,16 @@ describe(redactUrl.name, () => {
     );
   });
 
+  it('hides OAuth codes and what proves them, keeping the request’s shape', () => {
+    expect(
+      redactUrl(
+        '/oauth/device?user_code=BCDF-GHJK&x=1&code=abc&code_verifier=v&client_secret=s&id_token_hint=e.y.j',
+      ),
+    ).toBe(
+      '/oauth/device?user_code=[REDACTED]&x=1&code=[REDACTED]&code_verifier=[REDACTED]&client_secret=[REDACTED]&id_token_hint=[REDACTED]',
+    );
+  });
+
   it('leaves a URL without a query alone', () => {
     expect(redactUrl('/api/health')).toBe('/api/health');
   });

@@ -15,6 +15,15 @@ const SECRET_KEYS = new Set([
   'api_key',
   'secret',
   'sid',
+  // OAuth: codes and what proves them, which can ride in a query (/oauth/device?user_code=…).
+  'code',
+  'user_code',
+  'device_code',
+  'code_verifier',
+  'client_secret',
+  'client_assertion',
+  'id_token_hint',
+  'dpop',
 ]);
 const REDACTED = '[REDACTED]';
 
