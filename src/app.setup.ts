@@ -135,7 +135,10 @@ function setUpOpenApi(app: INestApplication): void {
     .setTitle('Gatehouse')
     .setDescription(
       'Authentication API: HTTP Basic, JWT bearer tokens with rotating refresh tokens, API keys and cookie sessions. ' +
-        'Each route lists the schemes it accepts; presenting any one valid credential of those schemes is enough.',
+        'Each route lists the schemes it accepts; presenting any one valid credential of those schemes is enough. ' +
+        'Gatehouse is also an OAuth 2.0 / OpenID Connect provider: its endpoints (/oauth/authorize, /oauth/token, ' +
+        '/oauth/userinfo, /oauth/revoke, /oauth/introspect, /oauth/device/auth, /oauth/par, /oauth/logout) follow ' +
+        'their RFCs and are described by /.well-known/openid-configuration, not here.',
     )
     .setVersion('0.1.0');
   for (const scheme of AUTH_SCHEMES) {
