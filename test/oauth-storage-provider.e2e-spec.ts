@@ -10,6 +10,7 @@ import { OAuthStorage } from '../src/oauth/storage/oauth-storage.service';
 import { OAuthStorageModule } from '../src/oauth/storage/oauth-storage.module';
 import { RevocationService } from '../src/tokens/revocation.service';
 import { createTestApp, type TestApp } from './support/app';
+import { sha256Hex } from '../src/common/crypto/sha256';
 
 /**
  * The adapter under the real oidc-provider: two providers (two "instances", each on its own
@@ -206,7 +207,9 @@ describe('oidc-provider on OAuthStorage', () => {
     });
     const token = issued.body.access_token as string;
     const stored = await records.findOneBy({ model: 'ClientCredentials' });
-    expect(stored).toMatchObject({ id: token, clientId: CLIENT_ID });
+    // Keyed by the token's SHA-256, with no copy of the token: a leaked table hands out nothing.
+    expect(stored).toMatchObject({ id: sha256Hex(token), clientId: CLIENT_ID });
+    expect(stored?.payload).not.toContain(token);
     expect(stored?.expiresAt?.getTime()).toBeGreaterThan(Date.now());
 
     const introspected = await post(b, '/token/introspection', { token });

@@ -3,6 +3,7 @@ import { getRepositoryToken } from '@nestjs/typeorm';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import type { Repository } from 'typeorm';
+import { sha256Hex } from '../src/common/crypto/sha256';
 import { oauthRevocationKey } from '../src/oauth/oauth-revocation-keys';
 import { OAuthRecord } from '../src/oauth/storage/oauth-record.entity';
 import { OAuthStorage } from '../src/oauth/storage/oauth-storage.service';
@@ -77,9 +78,11 @@ describe(OAuthStorage.name, () => {
       };
       await adapter('AuthorizationCode').upsert(id, payload, 60);
 
-      await expect(adapter('AuthorizationCode').find(id)).resolves.toEqual(
-        payload,
-      );
+      // A code's id is the credential: the answer names it again (jti), the row does not.
+      await expect(adapter('AuthorizationCode').find(id)).resolves.toEqual({
+        ...payload,
+        jti: id,
+      });
       await expect(adapter('RefreshToken').find(id)).resolves.toBeUndefined();
       await expect(
         adapter('AuthorizationCode').find(newId()),
@@ -226,6 +229,27 @@ describe(OAuthStorage.name, () => {
       await expect(adapter('AccessToken').find(id)).resolves.toBeUndefined();
       await expect(adapter('RefreshToken').find(id)).resolves.toEqual({
         clientId: 'c',
+        jti: id,
+      });
+    });
+
+    it('keys token rows by the token’s SHA-256 and keeps no copy of the token', async () => {
+      const id = newId();
+      await adapter('RefreshToken').upsert(id, { jti: id, clientId: 'c' }, 60);
+      const row = await records.findOneByOrFail({
+        model: 'RefreshToken',
+        id: sha256Hex(id),
+      });
+      expect(row.payload).not.toContain(id);
+      expect(await records.countBy({ id })).toBe(0);
+      await expect(adapter('RefreshToken').find(id)).resolves.toMatchObject({
+        jti: id,
+      });
+      // Sessions are found by their uid too, so they keep their id.
+      const session = newId();
+      await adapter('Session').upsert(session, { jti: session, uid: 'u1' }, 60);
+      await expect(adapter('Session').findByUid('u1')).resolves.toMatchObject({
+        jti: session,
       });
     });
   });
@@ -301,6 +325,7 @@ describe(OAuthStorage.name, () => {
       ).resolves.toBeUndefined();
       await expect(adapter('RefreshToken').find(ids.kept)).resolves.toEqual({
         grantId: otherGrant,
+        jti: ids.kept,
       });
       // The Grant itself is oidc-provider's to destroy (its revokeGrantPolicy), as in its adapters.
       await expect(adapter('Grant').find(grantId)).resolves.toMatchObject({
@@ -576,12 +601,12 @@ describe(OAuthStorage.name, () => {
 
       await expect(storage.prune(cutoff)).resolves.toBe(expired);
 
-      expect(await records.countBy({ model: 'AccessToken', id: short })).toBe(
-        0,
-      );
-      expect(await records.countBy({ model: 'RefreshToken', id: long })).toBe(
-        1,
-      );
+      expect(
+        await records.countBy({ model: 'AccessToken', id: sha256Hex(short) }),
+      ).toBe(0);
+      expect(
+        await records.countBy({ model: 'RefreshToken', id: sha256Hex(long) }),
+      ).toBe(1);
       expect(
         await records.countBy({ model: 'ReplayDetection', id: forever }),
       ).toBe(1);

@@ -8,6 +8,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Adapter, AdapterPayload, ClientMetadata } from 'oidc-provider';
 import { errors } from 'oidc-provider';
 import { IsNull, LessThan, type Repository } from 'typeorm';
+import { sha256Hex } from '../../common/crypto/sha256';
 import { AppConfig } from '../../config/app-config';
 import { RevocationService } from '../../tokens/revocation.service';
 import { oauthRevocationKey } from '../oauth-revocation-keys';
@@ -29,6 +30,23 @@ const GRANT_MEMBERS = new Set([
   'AuthorizationCode',
   'RefreshToken',
   'DeviceCode',
+  'BackchannelAuthenticationRequest',
+  'PreAuthorizedCode',
+]);
+
+/**
+ * The models whose id is the credential itself (the token, code or request_uri a client holds):
+ * their rows are keyed by its SHA-256 and keep no copy of it (`jti`), as Gatehouse's own refresh
+ * tokens are, so a copy of the database hands out no live token. Sessions and device codes are
+ * also found by their uid or user code, which needs the id in the row; both are short-lived or
+ * bound to a browser cookie.
+ */
+const HASHED_ID_MODELS = new Set([
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'ClientCredentials',
+  'PushedAuthorizationRequest',
   'BackchannelAuthenticationRequest',
   'PreAuthorizedCode',
 ]);
@@ -306,17 +324,31 @@ export class OAuthStorage implements OnModuleInit, OnModuleDestroy {
 
 /** One model's view of the storage, as oidc-provider calls it. */
 class OAuthRecordAdapter implements Adapter {
+  private readonly hashed: boolean;
+
   constructor(
     private readonly model: string,
     private readonly storage: OAuthStorage,
-  ) {}
-
-  upsert(id: string, payload: AdapterPayload, expiresIn?: number) {
-    return this.storage.upsert(this.model, id, payload, expiresIn);
+  ) {
+    this.hashed = HASHED_ID_MODELS.has(model);
   }
 
-  find(id: string) {
-    return this.storage.findBy({ model: this.model, id });
+  /** The row's key for the id oidc-provider names. */
+  private key(id: string): string {
+    return this.hashed ? sha256Hex(id) : id;
+  }
+
+  upsert(id: string, payload: AdapterPayload, expiresIn?: number) {
+    const stored = this.hashed ? { ...payload, jti: undefined } : payload;
+    return this.storage.upsert(this.model, this.key(id), stored, expiresIn);
+  }
+
+  async find(id: string) {
+    const payload = await this.storage.findBy({
+      model: this.model,
+      id: this.key(id),
+    });
+    return payload && this.hashed ? { ...payload, jti: id } : payload;
   }
 
   findByUserCode(userCode: string) {
@@ -328,11 +360,11 @@ class OAuthRecordAdapter implements Adapter {
   }
 
   consume(id: string) {
-    return this.storage.consume(this.model, id);
+    return this.storage.consume(this.model, this.key(id));
   }
 
   destroy(id: string) {
-    return this.storage.destroy(this.model, id);
+    return this.storage.destroy(this.model, this.key(id));
   }
 
   revokeByGrantId(grantId: string) {
