@@ -50,7 +50,7 @@ const CLIENT_ID = 'gh_guardtestclient0000000';
 const INVALID_OAUTH = 'Invalid, expired or revoked OAuth access token';
 const REJECTED_BEARER_CHALLENGE =
   'Bearer realm="gatehouse", error="invalid_token", error_description="The access token is invalid, expired or revoked"';
-const DPOP_CHALLENGE = 'DPoP algs="ES256 ES384 EdDSA Ed25519 PS256 RS256"';
+const DPOP_CHALLENGE = 'DPoP algs="ES256 EdDSA"';
 
 function unauthorized(message: string) {
   return { statusCode: 401, error: 'Unauthorized', message };

@@ -50,7 +50,7 @@ const COOKIE_CHALLENGE = 'Cookie realm="gatehouse", cookie-name="sid"';
  * 'oauth'): jwt and oauth share the one Bearer challenge; DPoP comes last.
  */
 /** Beside oauth's Bearer: a DPoP-bound OAuth token may be sent too (RFC 9449 §7.1). */
-const DPOP_CHALLENGE = 'DPoP algs="ES256 ES384 EdDSA Ed25519 PS256 RS256"';
+const DPOP_CHALLENGE = 'DPoP algs="ES256 EdDSA"';
 const DATA_CHALLENGES = [
   API_KEY_CHALLENGE,
   BASIC_CHALLENGE,

@@ -27,6 +27,10 @@ import {
 import { uniqueViolationColumn } from '../database/unique-violation';
 import { RedisService } from '../redis/redis.service';
 import {
+  OAUTH_ACCESS_TOKEN_TTL_SECONDS,
+  OAUTH_ID_TOKEN_TTL_SECONDS,
+} from '../oauth/oauth-scopes';
+import {
   keyEncryptionKey,
   openPrivateKey,
   sealPrivateKey,
@@ -122,9 +126,15 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     private readonly redis: RedisService,
     private readonly audit: AuditService,
   ) {
+    // A retired key verifies (and stays published) as long as the longest-lived token it may
+    // have signed: Gatehouse's access tokens, or the OAuth provider's ID and access tokens.
     this.policy = timelinePolicy(
       config.signingKeyRotationSeconds,
-      config.accessTokenTtlSeconds,
+      Math.max(
+        config.accessTokenTtlSeconds,
+        OAUTH_ACCESS_TOKEN_TTL_SECONDS,
+        OAUTH_ID_TOKEN_TTL_SECONDS,
+      ),
     );
     this.kek = this.enabled ? keyEncryptionKey(config.keysSecret) : null;
   }

@@ -2,15 +2,12 @@ import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, EmbeddedJWK, type JWK, jwtVerify } from 'jose';
 import { setBounded } from '../../common/bounded-map';
 
-/** Asymmetric algorithms a client may sign its proofs with (never `none`, never HMAC). */
-export const DPOP_ALGORITHMS = [
-  'ES256',
-  'ES384',
-  'EdDSA',
-  'Ed25519',
-  'PS256',
-  'RS256',
-];
+/**
+ * Asymmetric algorithms a client may sign its proofs with (never `none`, never HMAC): the ones
+ * the OAuth provider binds tokens to (src/oauth/provider/provider-configuration.ts uses this
+ * list), since a bound token's proofs come from the same key.
+ */
+export const DPOP_ALGORITHMS: ('ES256' | 'EdDSA')[] = ['ES256', 'EdDSA'];
 /** How old a proof may be; proofs are made per request, so a minute is generous. */
 export const DPOP_PROOF_MAX_AGE_SECONDS = 60;
 /** Clocks of clients and server may disagree this much either way. */

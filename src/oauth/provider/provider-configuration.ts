@@ -6,11 +6,13 @@ import {
   type FindAccount,
   type KoaContextWithOIDC,
 } from 'oidc-provider';
+import { DPOP_ALGORITHMS } from '../../auth/strategies/dpop-proof';
 import type { AppConfig } from '../../config/app-config';
 import {
   API_SCOPES,
   isApiScope,
   OAUTH_ACCESS_TOKEN_TTL_SECONDS,
+  OAUTH_ID_TOKEN_TTL_SECONDS,
   OAUTH_SCOPES,
   requestedScopes,
 } from '../oauth-scopes';
@@ -41,7 +43,6 @@ export interface ProviderDependencies {
 
 export const OAUTH_CODE_TTL_SECONDS = 60;
 export const OAUTH_DEVICE_CODE_TTL_SECONDS = 600;
-export const OAUTH_ID_TOKEN_TTL_SECONDS = 3600;
 /** How long a sign-in to the provider lasts (the console session is checked on each authorization too). */
 const OAUTH_SESSION_TTL_SECONDS = 14 * 86400;
 const INTERACTION_TTL_SECONDS = 3600;
@@ -83,7 +84,7 @@ export function providerConfiguration(
       introspectionSigningAlgValues: [alg],
       authorizationSigningAlgValues: [alg],
       requestObjectSigningAlgValues: ['ES256', 'EdDSA'],
-      dPoPSigningAlgValues: ['ES256', 'EdDSA'],
+      dPoPSigningAlgValues: DPOP_ALGORITHMS,
     },
     responseTypes: ['code'],
     // OAuth 2.1: every authorization-code flow proves possession of its verifier (S256 only).
