@@ -36,7 +36,7 @@ const pythonMissing =
     ? null
     : 'skipped: no python3 with requests (apt-get install python3-requests)';
 
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 describeIfCurl(
   `the README walkthrough${hasCurl ? '' : ' (skipped: no bash with curl on PATH: apt-get install curl)'}`,

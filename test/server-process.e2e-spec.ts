@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from './support/db';
 import { freePort, startServer, waitUntilUp } from './support/server-process';
 
 // Each test starts a fresh Node process that compiles the TypeScript sources on load.
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 
 /** Whether this machine has an IPv6 loopback to listen on. */
 function ipv6Loopback(): Promise<boolean> {

@@ -55,7 +55,9 @@ export function startServer(
 }
 
 export async function waitUntilUp(server: ServerProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  // Compiling src/ on the fly (@swc-node/register) and loading oidc-provider took 23 s on a
+  // machine with a load average of 16; a server that never comes up still fails, after a minute.
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     try {
       const response = await fetch(`${server.url}/api/health`);
