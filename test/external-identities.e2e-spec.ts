@@ -529,6 +529,26 @@ describe('external identities', () => {
       expect(malformed.body.message).toMatch(/uuid/i);
     });
 
+    it('never lets two unlinks at once remove the last two identities', async () => {
+      const { user } = await identities.signInOrCreate(profile());
+      await identities.link(user.id, profile({ provider: 'corp' }));
+      const both = await identities.list(user.id);
+
+      // Side by side, each sees the other identity still there when it checks.
+      const outcomes = await Promise.allSettled(
+        both.map((identity) => identities.unlink(user.id, identity.id)),
+      );
+
+      const unlinked = outcomes.filter((o) => o.status === 'fulfilled');
+      expect(unlinked.length).toBeLessThan(2);
+      for (const outcome of outcomes) {
+        if (outcome.status === 'rejected') {
+          expect(outcome.reason).toBeInstanceOf(ConflictException);
+        }
+      }
+      expect(await identities.list(user.id)).toHaveLength(2 - unlinked.length);
+    });
+
     it('unlinks the only identity of an account that has a password', async () => {
       const owner = await registerUser(t.http);
       const linked = await identities.link(owner.id, profile());

@@ -84,6 +84,8 @@ export class ExternalIdentitiesService {
         provider: profile.provider,
         subject: profile.subject,
         email: identityEmail(profile),
+        // SQLite's column default has whole seconds: the list's order needs more.
+        createdAt: new Date(),
       });
     } catch (error) {
       // The account is useless without its identity: never leave it behind.
@@ -132,6 +134,8 @@ export class ExternalIdentitiesService {
         provider: profile.provider,
         subject: profile.subject,
         email: identityEmail(profile),
+        // SQLite's column default has whole seconds: the list's order needs more.
+        createdAt: new Date(),
       });
     } catch (error) {
       const winner =
