@@ -194,6 +194,7 @@ describe('route inventory', () => {
     expect(routes.map(describeRoute).sort()).toMatchInlineSnapshot(`
      [
        "DELETE /api/api-keys/:id → jwt, session",
+       "DELETE /api/auth/identities/:id → jwt, session",
        "DELETE /api/oauth-clients/:clientId → jwt, session, basic; roles: admin",
        "DELETE /api/oauth/grants/:grantId → session, jwt",
        "DELETE /api/session → session",
@@ -204,6 +205,7 @@ describe('route inventory', () => {
        "GET /api/admin/stats → jwt, session; roles: admin",
        "GET /api/api-keys → jwt, session",
        "GET /api/audit → jwt, session, basic; roles: admin",
+       "GET /api/auth/identities → jwt, session",
        "GET /api/data → api-key, basic, jwt, session, oauth; scopes: data:read; OAuth clients too",
        "GET /api/data/allowance → session, jwt, basic, api-key, oauth; scopes: data:read; OAuth clients too",
        "GET /api/health → public",
@@ -226,6 +228,7 @@ describe('route inventory', () => {
        "POST /api/admin/signing-keys/:kid/revoke → jwt, session, basic; roles: admin",
        "POST /api/admin/signing-keys/rotate → jwt, session, basic; roles: admin",
        "POST /api/api-keys → jwt, session",
+       "POST /api/auth/password → jwt, session",
        "POST /api/login → public",
        "POST /api/logout → jwt",
        "POST /api/logout/all → jwt, session, basic",

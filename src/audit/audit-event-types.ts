@@ -24,6 +24,10 @@ export const AUDIT_EVENT_TYPES = [
   'oauth_consent_revoked',
   'oauth_grant_revoked',
   'oauth_client_token',
+  'external_sign_in',
+  'external_account_created',
+  'external_identity_linked',
+  'external_identity_unlinked',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

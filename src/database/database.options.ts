@@ -2,6 +2,7 @@ import type { DataSourceOptions } from 'typeorm';
 import { ApiKey } from '../api-keys/api-key.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import type { AppConfig } from '../config/app-config';
+import { ExternalIdentity } from '../external-auth/identities/external-identity.entity';
 import { OAuthRecord } from '../oauth/storage/oauth-record.entity';
 import { Session } from '../sessions/session.entity';
 import { SigningKey } from '../signing-keys/signing-key.entity';
@@ -25,6 +26,7 @@ export const ENTITIES = [
   SigningKey,
   OAuthClient,
   OAuthRecord,
+  ExternalIdentity,
 ];
 
 /** The one definition of the connection, used by the app, the tests and `ormconfig.ts`. */

@@ -4,12 +4,14 @@ import { RefreshReuseGrace1795944176689 } from './migrations/postgres/1795944176
 import { SigningKeys1795944638840 } from './migrations/postgres/1795944638840-SigningKeys';
 import { OAuthClients1796000000001 } from './migrations/postgres/1796000000001-OAuthClients';
 import { OAuthRecords1796000100001 } from './migrations/postgres/1796000100001-OAuthRecords';
+import { ExternalIdentities1796000200001 } from './migrations/postgres/1796000200001-ExternalIdentities';
 import { Initial1795459280829 } from './migrations/sqlite/1795459280829-Initial';
 import { UsageAndAudit1795460895090 } from './migrations/sqlite/1795460895090-UsageAndAudit';
 import { RefreshReuseGrace1795944174019 } from './migrations/sqlite/1795944174019-RefreshReuseGrace';
 import { SigningKeys1795944636363 } from './migrations/sqlite/1795944636363-SigningKeys';
 import { OAuthClients1796000000000 } from './migrations/sqlite/1796000000000-OAuthClients';
 import { OAuthRecords1796000100000 } from './migrations/sqlite/1796000100000-OAuthRecords';
+import { ExternalIdentities1796000200000 } from './migrations/sqlite/1796000200000-ExternalIdentities';
 
 // Each driver has its own generated migrations (TypeORM writes driver-specific SQL); both
 // lists must describe the same schema, which `npm run migration:check` verifies in CI.
@@ -21,6 +23,7 @@ export const sqliteMigrations = [
   SigningKeys1795944636363,
   OAuthClients1796000000000,
   OAuthRecords1796000100000,
+  ExternalIdentities1796000200000,
 ];
 export const postgresMigrations = [
   Initial1795459283026,
@@ -29,4 +32,5 @@ export const postgresMigrations = [
   SigningKeys1795944638840,
   OAuthClients1796000000001,
   OAuthRecords1796000100001,
+  ExternalIdentities1796000200001,
 ];

@@ -26,13 +26,15 @@ export class User {
   @Column({ name: 'last_name', type: 'varchar', length: 100, nullable: true })
   lastName!: string | null;
 
+  /** Null for an account created by an external sign-in that has not set a password yet. */
   @Column({
     name: 'password_hash',
     type: 'varchar',
     length: 100,
+    nullable: true,
     select: false,
   })
-  passwordHash!: string;
+  passwordHash!: string | null;
 
   @Column({ type: 'simple-array' })
   roles!: Role[];

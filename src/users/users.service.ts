@@ -8,7 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, type Repository } from 'typeorm';
+import { Brackets, IsNull, type Repository } from 'typeorm';
 import { AppConfig } from '../config/app-config';
 import { uniqueViolationColumn } from '../database/unique-violation';
 import { LoginLockoutService } from '../rate-limit/login-lockout.service';
@@ -37,7 +37,8 @@ export interface UserAuthState {
 
 export interface NewUser {
   username: string;
-  password: string;
+  /** Null for an account created by an external sign-in: no password sign-in until it sets one. */
+  password: string | null;
   email?: string | null;
   firstName?: string | null;
   lastName?: string | null;
@@ -54,6 +55,9 @@ export interface AdminChanges {
   roles?: Role[];
   disabled?: boolean;
 }
+
+export const USERNAME_TAKEN = 'username is already taken';
+export const EMAIL_TAKEN = 'email is already registered';
 
 const AUTH_STATE_CACHE_SIZE = 50_000;
 /** How long a verified Basic credential is taken on trust (every change to the user drops it). */
@@ -128,15 +132,15 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     const email = input.email ? input.email.trim().toLowerCase() : null;
     // Answer a plain duplicate before paying for bcrypt; the unique indexes settle races.
     if (await this.users.existsBy({ username })) {
-      throw new ConflictException('username is already taken');
+      throw new ConflictException(USERNAME_TAKEN);
     }
-    if (email && (await this.users.existsBy({ email }))) {
-      throw new ConflictException('email is already registered');
+    if (email && (await this.emailTaken(email))) {
+      throw new ConflictException(EMAIL_TAKEN);
     }
-    const passwordHash = await hashPassword(
-      input.password,
-      this.config.bcryptCost,
-    );
+    const passwordHash =
+      input.password === null
+        ? null
+        : await hashPassword(input.password, this.config.bcryptCost);
     const id = randomUUID();
     try {
       await this.users.insert({
@@ -155,6 +159,11 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
       throw conflictOr(error);
     }
     return this.getById(id);
+  }
+
+  /** Whether an account holds this email (compared as stored: trimmed, lower-case). */
+  emailTaken(email: string): Promise<boolean> {
+    return this.users.existsBy({ email: email.trim().toLowerCase() });
   }
 
   findById(id: string): Promise<User | null> {
@@ -188,9 +197,14 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     if (!user) {
       return false;
     }
-    const matched = await this.lockout.attempt(user.username, async () =>
-      (await comparePassword(password, user.passwordHash)) ? user : null,
-    );
+    const matched = await this.lockout.attempt(user.username, async () => {
+      // Same bcrypt work when there is no password: it fails like a wrong one.
+      const matches = await comparePassword(
+        password,
+        user.passwordHash ?? (await this.equaliserHash()),
+      );
+      return matches && user.passwordHash !== null ? user : null;
+    });
     return matched !== null;
   }
 
@@ -208,7 +222,9 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     );
     // bcrypt would compare only the first 72 bytes of a longer password.
     const tooLong = Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES;
-    if (!user || !matches || tooLong || user.disabled) {
+    // An account without a password (external sign-in) was compared with the equaliser hash:
+    // refused like a wrong password, after the same work.
+    if (!user?.passwordHash || !matches || tooLong || user.disabled) {
       return null;
     }
     return user;
@@ -364,7 +380,7 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
         ? await this.users.findOneBy({ email: patch.email })
         : null;
       if (owner && owner.id !== id) {
-        throw new ConflictException('email is already registered');
+        throw new ConflictException(EMAIL_TAKEN);
       }
     }
     if (changes.firstName !== undefined) {
@@ -388,6 +404,29 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     const passwordHash = await hashPassword(password, this.config.bcryptCost);
     await this.users.update({ id }, { passwordHash });
     await this.forget(id);
+  }
+
+  /** False for an account created by an external sign-in that has not set a password yet. */
+  async hasPassword(id: string): Promise<boolean> {
+    const user = await this.findWithHash({ id });
+    if (!user) {
+      throw new NotFoundException(`No user with id ${id}`);
+    }
+    return user.passwordHash !== null;
+  }
+
+  /**
+   * Gives a password to an account that has none; false (nothing changed) when it has one.
+   * One conditional statement, so two racing requests cannot both set it.
+   */
+  async setFirstPassword(id: string, password: string): Promise<boolean> {
+    const passwordHash = await hashPassword(password, this.config.bcryptCost);
+    const result = await this.users.update(
+      { id, passwordHash: IsNull() },
+      { passwordHash },
+    );
+    await this.forget(id);
+    return (result.affected ?? 0) > 0;
   }
 
   /** A page of users, oldest first; `search` keeps those whose names or email contain it. */
@@ -521,10 +560,10 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
 function conflictOr(error: unknown): unknown {
   const column = uniqueViolationColumn(error);
   if (column === 'username') {
-    return new ConflictException('username is already taken');
+    return new ConflictException(USERNAME_TAKEN);
   }
   if (column === 'email') {
-    return new ConflictException('email is already registered');
+    return new ConflictException(EMAIL_TAKEN);
   }
   return error;
 }

@@ -25,4 +25,8 @@ export const AUDIT_TYPES = [
   'oauth_consent_revoked',
   'oauth_grant_revoked',
   'oauth_client_token',
+  'external_sign_in',
+  'external_account_created',
+  'external_identity_linked',
+  'external_identity_unlinked',
 ];
