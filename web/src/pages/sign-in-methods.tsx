@@ -6,7 +6,6 @@ import {
   Link,
   Loadable,
   PageTitle,
-  Table,
   useResource,
 } from '../components/ui';
 import { useForm } from '../components/use-form';
@@ -91,7 +90,12 @@ export function SignInMethodsPage({
             </section>
             <section aria-labelledby="linked-title">
               <h2 id="linked-title">Linked accounts</h2>
-              <LinkedIdentities methods={data} onUnlinked={methods.reload} />
+              <LinkedIdentities
+                // A password set since: a refusal to unlink shown before no longer holds.
+                key={String(data.has_password)}
+                methods={data}
+                onUnlinked={methods.reload}
+              />
               <LinkButtons methods={data} providers={providers.data} />
             </section>
           </>
@@ -161,38 +165,34 @@ function LinkedIdentities({
       <p className="notice empty">No external account is linked to yours.</p>
     );
   }
+  // Cards rather than a table: the confirmation and the server's refusal need room at 360 px.
   return (
-    <Table
-      columns={[
-        'Provider',
-        'Email',
-        'Linked since',
-        <span className="visually-hidden">Actions</span>,
-      ]}
-    >
+    <ul className="cards" aria-labelledby="linked-title">
       {methods.identities.map((identity) => {
         const label = identity.display_name.trim() || identity.provider;
         return (
-          <tr key={identity.id}>
-            <td>{label}</td>
-            <td>{identity.email ?? '—'}</td>
-            <td>{formatDateTime(identity.linked_at)}</td>
-            <td>
-              <ConfirmButton
-                label={`Unlink ${label}`}
-                confirmLabel="Yes, unlink"
-                question={`Unlink ${label}? You can no longer sign in with it.`}
-                onConfirm={async () => {
-                  // A 409 (it is the last way to sign in) is shown by the button.
-                  await unlinkIdentity(api, identity.id);
-                  onUnlinked();
-                }}
-              />
-            </td>
-          </tr>
+          <li key={identity.id} className="card">
+            <h3 className="h3">{label}</h3>
+            <dl>
+              <dt>Email</dt>
+              <dd>{identity.email ?? '—'}</dd>
+              <dt>Linked since</dt>
+              <dd>{formatDateTime(identity.linked_at)}</dd>
+            </dl>
+            <ConfirmButton
+              label={`Unlink ${label}`}
+              confirmLabel="Yes, unlink"
+              question={`Unlink ${label}? You can no longer sign in with it.`}
+              onConfirm={async () => {
+                // A 409 (it is the last way to sign in) is shown by the button.
+                await unlinkIdentity(api, identity.id);
+                onUnlinked();
+              }}
+            />
+          </li>
         );
       })}
-    </Table>
+    </ul>
   );
 }
 
