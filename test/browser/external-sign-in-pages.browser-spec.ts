@@ -439,6 +439,14 @@ describeWithChromium(
       const fake = await fakeAuth(context);
       fake.hasPassword = true;
       await signIn(page, username);
+      // The profile's password form points there too (an account without a password).
+      await page
+        .getByRole('main')
+        .getByRole('link', { name: 'Sign-in methods' })
+        .click();
+      await page
+        .getByRole('heading', { level: 1, name: 'Sign-in methods' })
+        .waitFor();
 
       // An address claiming a link that did not happen is not believed.
       await page.goto('/sign-in-methods?linked=corp');
