@@ -402,6 +402,8 @@ describeWithChromium(
         .getByText('Your password is set')
         .waitFor();
       await page.getByText('Your account has a password.').waitFor();
+      // The button that had the focus is gone: the notice has it.
+      expect(await focusedText(page)).toMatch(/^Your password is set/);
       expect(await page.getByLabel('New password').count()).toBe(0);
       const sets = fake.calls.filter(
         (call) => call.url === '/api/auth/password',
@@ -419,6 +421,7 @@ describeWithChromium(
       await card.getByRole('button', { name: 'Unlink GitHub' }).click();
       await card.getByRole('button', { name: 'Yes, unlink' }).click();
       await page.getByText('No external account is linked to yours.').waitFor();
+      expect(await focusedText(page)).toBe('Linked accounts');
       const deletes = fake.calls.filter((call) => call.method === 'DELETE');
       expect(deletes.map((call) => call.url)).toEqual([
         '/api/auth/identities/identity-1',

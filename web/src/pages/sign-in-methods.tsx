@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { api, type User } from '../api';
 import {
   ConfirmButton,
@@ -38,6 +38,8 @@ export function SignInMethodsPage({
   const methods = useResource(() => loadSignInMethods(api), 'methods');
   const providers = useResource(() => listProviders(api), 'providers');
   const [passwordSet, setPasswordSet] = useState(false);
+  // Where the focus goes when what had it (an unlinked account's button) is gone.
+  const linkedTitle = useRef<HTMLHeadingElement>(null);
   const error = messageFromQuery(query, 'error');
   const linked = methods.data
     ? linkedMessage(query, methods.data.identities)
@@ -67,12 +69,7 @@ export function SignInMethodsPage({
               <h2 id="password-title">Password</h2>
               {data.has_password ? (
                 <>
-                  {passwordSet && (
-                    <p className="notice ok" role="status">
-                      Your password is set. You can now sign in with your
-                      username <strong>{user.username}</strong> and it.
-                    </p>
-                  )}
+                  {passwordSet && <PasswordSet username={user.username} />}
                   <p>
                     Your account has a password. You can change it on your{' '}
                     <Link href="/profile">profile</Link>.
@@ -89,12 +86,17 @@ export function SignInMethodsPage({
               )}
             </section>
             <section aria-labelledby="linked-title">
-              <h2 id="linked-title">Linked accounts</h2>
+              <h2 id="linked-title" ref={linkedTitle} tabIndex={-1}>
+                Linked accounts
+              </h2>
               <LinkedIdentities
                 // A password set since: a refusal to unlink shown before no longer holds.
                 key={String(data.has_password)}
                 methods={data}
-                onUnlinked={methods.reload}
+                onUnlinked={() => {
+                  linkedTitle.current?.focus();
+                  methods.reload();
+                }}
               />
               <LinkButtons methods={data} providers={providers.data} />
             </section>
@@ -102,6 +104,20 @@ export function SignInMethodsPage({
         )}
       </Loadable>
     </>
+  );
+}
+
+/** Said, and focused: the form whose button had the focus is gone. */
+function PasswordSet({ username }: { username: string }) {
+  const ref = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    ref.current?.focus();
+  }, []);
+  return (
+    <p ref={ref} className="notice ok" role="status" tabIndex={-1}>
+      Your password is set. You can now sign in with your username{' '}
+      <strong>{username}</strong> and it.
+    </p>
   );
 }
 
