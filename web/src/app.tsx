@@ -18,6 +18,7 @@ import {
 import { ProfilePage } from './pages/profile';
 import { SessionsPage } from './pages/sessions';
 import { SignInPage } from './pages/sign-in';
+import { SignInMethodsPage } from './pages/sign-in-methods';
 import { SignUpPage } from './pages/sign-up';
 import { UsagePage } from './pages/usage';
 import {
@@ -32,6 +33,7 @@ import {
 
 const NAV = [
   { href: '/profile', label: 'Profile' },
+  { href: '/sign-in-methods', label: 'Sign-in methods' },
   { href: '/keys', label: 'API keys' },
   { href: '/sessions', label: 'Sessions' },
   { href: '/usage', label: 'Usage' },
@@ -205,7 +207,7 @@ export function App() {
                   Your session has ended. Please sign in again.
                 </p>
               )}
-              <SignInPage onSignedIn={signedIn} />
+              <SignInPage query={query} onSignedIn={signedIn} />
             </>
           )
         ) : (
@@ -238,6 +240,9 @@ function SignedInPage({
   const isAdmin = user.roles.includes('admin');
   if (path === '/profile' || path === '/' || PUBLIC_PATHS.includes(path)) {
     return <ProfilePage user={user} onChanged={setUser} />;
+  }
+  if (path === '/sign-in-methods') {
+    return <SignInMethodsPage user={user} query={query} />;
   }
   if (path === '/keys') {
     return <KeysPage />;

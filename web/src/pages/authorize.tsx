@@ -114,6 +114,8 @@ export function AuthorizePage({
             <SignInForm
               // After a sign-out here the form replaces the focused button: start in it.
               focusFirst={signedOutHere}
+              // A sign-in through a provider comes back here, with the console's session.
+              next={`/authorize/${encodeURIComponent(uid)}`}
               onSignedIn={(signedIn) => {
                 onSignedIn(signedIn);
                 void act('login');

@@ -1,5 +1,5 @@
 import { api, ApiError, type User } from '../api';
-import { Field, PageTitle } from '../components/ui';
+import { Field, Link, PageTitle } from '../components/ui';
 import { useForm } from '../components/use-form';
 
 export function ProfilePage({
@@ -99,6 +99,10 @@ function PasswordForm() {
       <p className="muted">
         Changing it signs you out everywhere else: your other sessions, tokens
         and apps signed in with your password must sign in again.
+      </p>
+      <p className="muted">
+        No password yet, because you signed up through another account? Set one
+        on <Link href="/sign-in-methods">Sign-in methods</Link>.
       </p>
       <Field
         label="Current password"
