@@ -426,6 +426,38 @@ describe('external sign-in (/api/auth/providers)', () => {
       expect((await consoleUser(later.browser))?.id).toBe(owner.id);
     });
 
+    it('does not link when the console session ended during the flow', async () => {
+      const owner = await registerUser(rp.http);
+      const browser = new Browser(rpOrigin);
+      const signIn = await browser.fetch('/api/session', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          username: owner.username,
+          password: owner.password,
+        }),
+      });
+      const { csrf_token } = (await signIn.json()) as { csrf_token: string };
+      const person = await personAtProvider();
+      const { location } = await start(browser, 'corp', '?link=1');
+      const back = await authorizeAtProvider(person, location);
+      const signOut = await browser.fetch('/api/session', {
+        method: 'DELETE',
+        headers: { 'x-csrf-token': csrf_token },
+      });
+      expect(signOut.status).toBe(204);
+      const result = await callback(browser, back);
+      expect(result.location.pathname).toBe('/sign-in-methods');
+      expect(result.location.searchParams.get('error')).toBe(
+        'Your console session ended or changed while linking: sign in and link again',
+      );
+      // Nothing was linked: the identity signs in to a new account, not the owner's.
+      const later = await signInWithCorp(person);
+      const user = await consoleUser(later.browser);
+      expect(user).not.toBeNull();
+      expect(user?.id).not.toBe(owner.id);
+    });
+
     it('refuses to link an identity that belongs to another account, on the sign-in methods page', async () => {
       const person = await personAtProvider();
       await signInWithCorp(person);
