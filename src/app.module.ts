@@ -7,7 +7,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExamplesModule } from './examples/examples.module';
-import { ExternalIdentitiesModule } from './external-auth/identities/external-identities.module';
+import { ExternalAuthModule } from './external-auth/external-auth.module';
 import { HealthModule } from './health/health.module';
 import { OAuthClientsModule } from './oauth-clients/oauth-clients.module';
 import { OAuthModule } from './oauth/oauth.module';
@@ -35,7 +35,7 @@ export class AppModule {
         UsageModule,
         OAuthClientsModule,
         OAuthModule,
-        ExternalIdentitiesModule,
+        ExternalAuthModule,
       ],
       providers: [
         {

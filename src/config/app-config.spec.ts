@@ -247,6 +247,121 @@ describe(loadConfig.name, () => {
   });
 });
 
+describe(`${loadConfig.name}: external sign-in providers`, () => {
+  function problemsOf(env: Record<string, string>): string[] {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      return (error as ConfigError).problems as string[];
+    }
+    return [];
+  }
+
+  it('configures none by default', () => {
+    expect(loadConfig({}).authProviders).toEqual([]);
+  });
+
+  it('reads GitHub, Google and an OpenID Connect provider with their defaults', () => {
+    const config = loadConfig({
+      AUTH_PROVIDERS: 'github, google,corp',
+      AUTH_GITHUB_CLIENT_ID: 'gh-id',
+      AUTH_GITHUB_CLIENT_SECRET: 'gh-secret',
+      AUTH_GOOGLE_CLIENT_ID: 'g-id',
+      AUTH_GOOGLE_CLIENT_SECRET: 'g-secret',
+      AUTH_CORP_CLIENT_ID: 'c-id',
+      AUTH_CORP_CLIENT_SECRET: 'c-secret',
+      AUTH_CORP_ISSUER: 'https://login.corp.example/',
+      AUTH_CORP_DISPLAY_NAME: 'Corp SSO',
+    });
+    expect(config.authProviders).toEqual([
+      {
+        kind: 'github',
+        name: 'github',
+        displayName: 'GitHub',
+        clientId: 'gh-id',
+        clientSecret: 'gh-secret',
+        authorizeUrl: 'https://github.com/login/oauth/authorize',
+        tokenUrl: 'https://github.com/login/oauth/access_token',
+        apiUrl: 'https://api.github.com',
+      },
+      {
+        kind: 'oidc',
+        name: 'google',
+        displayName: 'Google',
+        clientId: 'g-id',
+        clientSecret: 'g-secret',
+        issuer: 'https://accounts.google.com',
+      },
+      {
+        kind: 'oidc',
+        name: 'corp',
+        displayName: 'Corp SSO',
+        clientId: 'c-id',
+        clientSecret: 'c-secret',
+        issuer: 'https://login.corp.example',
+      },
+    ]);
+  });
+
+  it('takes GitHub’s URLs from the environment (a local server in tests)', () => {
+    const [github] = loadConfig({
+      AUTH_PROVIDERS: 'github',
+      AUTH_GITHUB_CLIENT_ID: 'id',
+      AUTH_GITHUB_CLIENT_SECRET: 'secret',
+      AUTH_GITHUB_AUTHORIZE_URL: 'http://127.0.0.1:4000/login/oauth/authorize',
+      AUTH_GITHUB_TOKEN_URL: 'http://127.0.0.1:4000/login/oauth/access_token',
+      AUTH_GITHUB_API_URL: 'http://127.0.0.1:4000/api/',
+    }).authProviders;
+    expect(github).toMatchObject({
+      authorizeUrl: 'http://127.0.0.1:4000/login/oauth/authorize',
+      tokenUrl: 'http://127.0.0.1:4000/login/oauth/access_token',
+      apiUrl: 'http://127.0.0.1:4000/api',
+    });
+  });
+
+  it('lists every problem at once, one message each, naming the variable', () => {
+    expect(
+      problemsOf({
+        AUTH_PROVIDERS: 'github,corp,Bad-Name,corp,other',
+        AUTH_GITHUB_CLIENT_ID: 'id',
+        AUTH_GITHUB_ISSUER: 'https://github.com',
+        AUTH_CORP_CLIENT_ID: 'id',
+        AUTH_CORP_CLIENT_SECRET: 'secret',
+        AUTH_CORP_ISSUER: 'login.corp.example',
+        AUTH_OTHER_CLIENT_ID: 'id',
+        AUTH_OTHER_CLIENT_SECRET: 'secret',
+      }),
+    ).toEqual([
+      'AUTH_GITHUB_CLIENT_SECRET is required for provider "github" (the client secret the provider gave)',
+      'AUTH_GITHUB_ISSUER is not used: GitHub is not an OpenID Connect provider (its URLs are AUTH_GITHUB_AUTHORIZE_URL, AUTH_GITHUB_TOKEN_URL and AUTH_GITHUB_API_URL)',
+      'AUTH_CORP_ISSUER must be an absolute http(s) URL with no query or fragment (got "login.corp.example")',
+      'AUTH_PROVIDERS names must be 1 to 32 of lower-case letters, digits and _, starting with a letter (got "Bad-Name")',
+      'AUTH_PROVIDERS lists "corp" twice',
+      'AUTH_OTHER_ISSUER is required for provider "other" (its OpenID Connect issuer URL, e.g. https://login.example.com)',
+    ]);
+  });
+
+  it('allows a plain-http provider in production only on loopback', () => {
+    const env = {
+      NODE_ENV: 'production',
+      JWT_SECRET: strongSecret,
+      KEYS_SECRET: strongSecret,
+      AUTH_PROVIDERS: 'corp',
+      AUTH_CORP_CLIENT_ID: 'id',
+      AUTH_CORP_CLIENT_SECRET: 'secret',
+    };
+    expect(
+      problemsOf({ ...env, AUTH_CORP_ISSUER: 'http://login.corp.example' }),
+    ).toEqual([
+      'AUTH_CORP_ISSUER must be an https URL when NODE_ENV=production (got "http://login.corp.example")',
+    ]);
+    expect(
+      loadConfig({ ...env, AUTH_CORP_ISSUER: 'http://127.0.0.1:8080' })
+        .authProviders[0],
+    ).toMatchObject({ issuer: 'http://127.0.0.1:8080' });
+  });
+});
+
 describe(parseDuration.name, () => {
   it.each([
     ['900', 900],

@@ -66,7 +66,33 @@ export abstract class AppConfig {
   declare readonly issuerUrl: string;
   /** The resource indicator (and `aud`) of OAuth access tokens for Gatehouse's own API. */
   declare readonly oauthApiResource: string;
+  /** External sign-in providers (AUTH_PROVIDERS), in the order given; none by default. */
+  declare readonly authProviders: readonly AuthProviderConfig[];
 }
+
+/**
+ * One external sign-in provider. GitHub speaks plain OAuth 2.0 (no ID token) at configurable
+ * URLs; every other one is an OpenID Connect provider found by discovery at its issuer.
+ */
+export type AuthProviderConfig =
+  | {
+      readonly kind: 'github';
+      readonly name: string;
+      readonly displayName: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly authorizeUrl: string;
+      readonly tokenUrl: string;
+      readonly apiUrl: string;
+    }
+  | {
+      readonly kind: 'oidc';
+      readonly name: string;
+      readonly displayName: string;
+      readonly clientId: string;
+      readonly clientSecret: string;
+      readonly issuer: string;
+    };
 
 export const JWT_ALGORITHMS = ['ES256', 'EdDSA', 'HS256'] as const;
 export type JwtAlgorithm = (typeof JWT_ALGORITHMS)[number];
@@ -239,6 +265,7 @@ export function loadConfig(
     bodyLimitBytes: 100 * 1024,
     issuerUrl: issuer(env.ISSUER_URL, host, port, problems),
     oauthApiResource: '',
+    authProviders: authProviders(env, production, problems),
   };
   config.oauthApiResource = `${config.issuerUrl}/api`;
 
@@ -281,6 +308,136 @@ function issuer(
   ) {
     problems.push(
       `ISSUER_URL must be an absolute http(s) URL with no query or fragment, e.g. https://auth.example.com (got "${value}")`,
+    );
+    return '';
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+const GITHUB_DEFAULTS = {
+  AUTHORIZE_URL: 'https://github.com/login/oauth/authorize',
+  TOKEN_URL: 'https://github.com/login/oauth/access_token',
+  API_URL: 'https://api.github.com',
+} as const;
+const GOOGLE_ISSUER = 'https://accounts.google.com';
+/** Stored as external_identities.provider (varchar 32) and part of variable names, so no '-'. */
+const PROVIDER_NAME = /^[a-z][a-z0-9_]{0,31}$/;
+
+function authProviders(
+  env: Env,
+  production: boolean,
+  problems: string[],
+): AuthProviderConfig[] {
+  const names = (env.AUTH_PROVIDERS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  const providers: AuthProviderConfig[] = [];
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!PROVIDER_NAME.test(name)) {
+      problems.push(
+        `AUTH_PROVIDERS names must be 1 to 32 of lower-case letters, digits and _, starting with a letter (got "${name}")`,
+      );
+      continue;
+    }
+    if (seen.has(name)) {
+      problems.push(`AUTH_PROVIDERS lists "${name}" twice`);
+      continue;
+    }
+    seen.add(name);
+    const prefix = `AUTH_${name.toUpperCase()}_`;
+    const required = (key: string, hint: string): string => {
+      const value = env[prefix + key]?.trim() ?? '';
+      if (!value) {
+        problems.push(
+          `${prefix}${key} is required for provider "${name}" (${hint})`,
+        );
+      }
+      return value;
+    };
+    const clientId = required('CLIENT_ID', 'the client id the provider gave');
+    const clientSecret = required(
+      'CLIENT_SECRET',
+      'the client secret the provider gave',
+    );
+    const defaultName =
+      name === 'github' ? 'GitHub' : name === 'google' ? 'Google' : name;
+    const displayName = env[prefix + 'DISPLAY_NAME']?.trim() || defaultName;
+    const url = (key: string, fallback: string): string =>
+      providerUrl(
+        env[prefix + key],
+        fallback,
+        prefix + key,
+        production,
+        problems,
+      );
+    if (name === 'github') {
+      if (env[prefix + 'ISSUER']) {
+        problems.push(
+          `${prefix}ISSUER is not used: GitHub is not an OpenID Connect provider (its URLs are ${prefix}AUTHORIZE_URL, ${prefix}TOKEN_URL and ${prefix}API_URL)`,
+        );
+      }
+      providers.push({
+        kind: 'github',
+        name,
+        displayName,
+        clientId,
+        clientSecret,
+        authorizeUrl: url('AUTHORIZE_URL', GITHUB_DEFAULTS.AUTHORIZE_URL),
+        tokenUrl: url('TOKEN_URL', GITHUB_DEFAULTS.TOKEN_URL),
+        apiUrl: url('API_URL', GITHUB_DEFAULTS.API_URL),
+      });
+      continue;
+    }
+    if (name !== 'google' && !env[prefix + 'ISSUER']) {
+      problems.push(
+        `${prefix}ISSUER is required for provider "${name}" (its OpenID Connect issuer URL, e.g. https://login.example.com)`,
+      );
+    }
+    providers.push({
+      kind: 'oidc',
+      name,
+      displayName,
+      clientId,
+      clientSecret,
+      issuer: url('ISSUER', name === 'google' ? GOOGLE_ISSUER : ''),
+    });
+  }
+  return providers;
+}
+
+/** An absolute URL without a trailing slash; plain http only outside production or on loopback. */
+function providerUrl(
+  value: string | undefined,
+  fallback: string,
+  name: string,
+  production: boolean,
+  problems: string[],
+): string {
+  const raw = value?.trim() || fallback;
+  if (!raw) {
+    return '';
+  }
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  const loopback =
+    url !== null && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (
+    !url ||
+    !['http:', 'https:'].includes(url.protocol) ||
+    url.search ||
+    url.hash ||
+    url.username ||
+    url.password
+  ) {
+    problems.push(
+      `${name} must be an absolute http(s) URL with no query or fragment (got "${raw}")`,
+    );
+    return '';
+  }
+  if (url.protocol === 'http:' && production && !loopback) {
+    problems.push(
+      `${name} must be an https URL when NODE_ENV=production (got "${raw}")`,
     );
     return '';
   }

@@ -42,6 +42,7 @@ import {
   SessionCreatedResponse,
   SessionResponse,
 } from './dto/session.response';
+import { sessionCookieOptions } from './session-cookie';
 import { SessionsService } from './sessions.service';
 
 /** Cookie sessions for browsers: sign in and out, list and revoke one's sessions. */
@@ -99,13 +100,11 @@ export class SessionsController {
       username: user.username,
       details: { scheme: 'session', session_id: session.id },
     });
-    void reply.setCookie(SESSION_COOKIE, session.token, {
-      httpOnly: true,
-      sameSite: 'lax',
-      path: '/',
-      secure: this.config.cookieSecure,
-      maxAge: this.config.sessionMaxAgeSeconds,
-    });
+    void reply.setCookie(
+      SESSION_COOKIE,
+      session.token,
+      sessionCookieOptions(this.config),
+    );
     return { user: toUserResponse(user), csrf_token: session.csrfToken };
   }
 

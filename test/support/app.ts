@@ -29,6 +29,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** More modules beside AppModule, e.g. a controller declared in a test. */
   imports?: Type[];
+  /** Providers replaced by a class, e.g. a test's stand-in for a service at a module boundary. */
+  overrides?: { provide: string | symbol | Type; useClass: Type }[];
 }
 
 /**
@@ -58,9 +60,15 @@ export async function createTestApp(
     ...env,
     NODE_ENV: 'test',
   });
-  const moduleRef = await Test.createTestingModule({
+  let builder = Test.createTestingModule({
     imports: [AppModule.register(config), ...(options.imports ?? [])],
-  }).compile();
+  });
+  for (const override of options.overrides ?? []) {
+    builder = builder
+      .overrideProvider(override.provide)
+      .useClass(override.useClass);
+  }
+  const moduleRef = await builder.compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(
     createAdapter(config),
     {

@@ -1,3 +1,4 @@
+import { AppConfig } from '../../config/app-config';
 import {
   Body,
   Controller,
@@ -33,7 +34,10 @@ import { providerDisplayName } from './provider-display-name';
 @Controller('auth')
 @Auth('jwt', 'session')
 export class ExternalIdentitiesController {
-  constructor(private readonly identities: ExternalIdentitiesService) {}
+  constructor(
+    private readonly identities: ExternalIdentitiesService,
+    private readonly config: AppConfig,
+  ) {}
 
   @Get('identities')
   @ApiOkResponse({ type: IdentitiesResponse })
@@ -46,7 +50,9 @@ export class ExternalIdentitiesController {
     ]);
     return {
       identities: identities.map((identity) =>
-        toIdentityResponse(identity, providerDisplayName),
+        toIdentityResponse(identity, (provider) =>
+          providerDisplayName(this.config, provider),
+        ),
       ),
       has_password: hasPassword,
     };

@@ -1,3 +1,4 @@
+import { AppConfig } from '../../config/app-config';
 import { randomInt } from 'node:crypto';
 import {
   ConflictException,
@@ -61,6 +62,7 @@ export class ExternalIdentitiesService {
     private readonly identities: Repository<ExternalIdentity>,
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -274,7 +276,7 @@ export class ExternalIdentitiesService {
       details: { provider: profile.provider, reason: 'linked_to_another_user' },
     });
     throw new ConflictException(
-      `This ${providerDisplayName(profile.provider)} account is already linked to another Gatehouse account`,
+      `This ${providerDisplayName(this.config, profile.provider)} account is already linked to another Gatehouse account`,
     );
   }
 

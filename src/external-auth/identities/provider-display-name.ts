@@ -1,7 +1,15 @@
+import type { AppConfig } from '../../config/app-config';
+
 /**
- * How a provider is named to people ("GitHub", "Corp"). A stand-in until the providers'
- * registry (AUTH_<NAME>_DISPLAY_NAME) can answer: the integrator swaps this one function.
+ * How a provider is named to people: its AUTH_<NAME>_DISPLAY_NAME ("GitHub", "Corp"), or, for a
+ * provider no longer configured whose identities remain linked, its name capitalised.
  */
-export function providerDisplayName(provider: string): string {
-  return provider.charAt(0).toUpperCase() + provider.slice(1);
+export function providerDisplayName(
+  config: AppConfig,
+  provider: string,
+): string {
+  return (
+    config.authProviders.find((configured) => configured.name === provider)
+      ?.displayName ?? provider.charAt(0).toUpperCase() + provider.slice(1)
+  );
 }
