@@ -407,11 +407,22 @@ describe('external sign-in (/api/auth/providers)', () => {
         }),
       });
       expect(signIn.status).toBe(200);
+      const { csrf_token: csrf } = (await signIn.json()) as {
+        csrf_token: string;
+      };
       const person = await personAtProvider();
+      // Without the session's CSRF token, another site could start a link: refused.
+      const forged = await browser.fetch(
+        '/api/auth/providers/corp/start?link=1&next=/sign-in-methods',
+      );
+      expect(forged.status).toBe(403);
+      expect(await forged.json()).toMatchObject({
+        message: expect.stringMatching(/CSRF token/),
+      });
       const { location } = await start(
         browser,
         'corp',
-        '?link=1&next=/sign-in-methods',
+        `?link=1&next=/sign-in-methods&csrf=${encodeURIComponent(csrf)}`,
       );
       const back = await authorizeAtProvider(person, location);
       const linked = await callback(browser, back);
@@ -441,7 +452,11 @@ describe('external sign-in (/api/auth/providers)', () => {
       });
       const { csrf_token } = (await signIn.json()) as { csrf_token: string };
       const person = await personAtProvider();
-      const { location } = await start(browser, 'corp', '?link=1');
+      const { location } = await start(
+        browser,
+        'corp',
+        `?link=1&csrf=${encodeURIComponent(csrf_token)}`,
+      );
       const back = await authorizeAtProvider(person, location);
       const signOut = await browser.fetch('/api/session', {
         method: 'DELETE',
@@ -465,7 +480,7 @@ describe('external sign-in (/api/auth/providers)', () => {
       await signInWithCorp(person);
       const other = await registerUser(rp.http);
       const browser = new Browser(rpOrigin);
-      await browser.fetch('/api/session', {
+      const signIn = await browser.fetch('/api/session', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
@@ -473,7 +488,14 @@ describe('external sign-in (/api/auth/providers)', () => {
           password: other.password,
         }),
       });
-      const { location } = await start(browser, 'corp', '?link=1');
+      const { csrf_token: csrf } = (await signIn.json()) as {
+        csrf_token: string;
+      };
+      const { location } = await start(
+        browser,
+        'corp',
+        `?link=1&csrf=${encodeURIComponent(csrf)}`,
+      );
       const result = await callback(
         browser,
         await authorizeAtProvider(person, location),

@@ -369,8 +369,9 @@ describeWithChromium(
       await card.getByText('octo@example.com').waitFor();
       await page.getByText('Your account has no password yet').waitFor();
       await page.getByText(username, { exact: true }).first().waitFor();
-      expect(await hrefOf(page, 'Link Corp SSO')).toBe(
-        '/api/auth/providers/corp/start?link=1&next=%2Fsign-in-methods',
+      // With the session's CSRF token: a link changes the account (the server refuses it without).
+      expect(await hrefOf(page, 'Link Corp SSO')).toMatch(
+        /^\/api\/auth\/providers\/corp\/start\?link=1&next=%2Fsign-in-methods&csrf=[\w-]{20,}$/,
       );
       // GitHub is linked already: no button to link it again.
       expect(
@@ -429,8 +430,8 @@ describeWithChromium(
       ]);
       expect(deletes.every((call) => /.+/.test(call.csrf ?? ''))).toBe(true);
       // Every provider is offered for linking now.
-      expect(await hrefOf(page, 'Link GitHub')).toBe(
-        '/api/auth/providers/github/start?link=1&next=%2Fsign-in-methods',
+      expect(await hrefOf(page, 'Link GitHub')).toMatch(
+        /^\/api\/auth\/providers\/github\/start\?link=1&next=%2Fsign-in-methods&csrf=[\w-]{20,}$/,
       );
       await screenshot(page, 'methods-none-linked');
       await context.close();
@@ -467,7 +468,9 @@ describeWithChromium(
       await linkedCard(page, 'Corp SSO').waitFor();
       expect(
         fake.calls.find((call) => call.url.includes('/corp/start'))?.url,
-      ).toBe('/api/auth/providers/corp/start?link=1&next=%2Fsign-in-methods');
+      ).toMatch(
+        /^\/api\/auth\/providers\/corp\/start\?link=1&next=%2Fsign-in-methods&csrf=[\w-]{20,}$/,
+      );
       await screenshot(page, 'methods-linked');
 
       await page.getByRole('link', { name: 'Link Broken' }).click();

@@ -91,6 +91,11 @@ export class Api {
     this.csrfToken = token;
   }
 
+  /** The session's CSRF token, for the one navigation that needs it (linking a provider). */
+  get csrf(): string | null {
+    return this.csrfToken;
+  }
+
   get<T>(path: string, options?: RequestOptions): Promise<T> {
     return this.request<T>('GET', path, undefined, options);
   }

@@ -159,11 +159,15 @@ describe(providerStartUrl.name, () => {
 
 describe(providerLinkUrl.name, () => {
   it('asks to link, and to come back to the sign-in methods page', () => {
-    const url = new URL(providerLinkUrl('github'), 'https://id.example');
+    const url = new URL(
+      providerLinkUrl('github', 'csrf-1'),
+      'https://id.example',
+    );
     expect(url.pathname).toBe('/api/auth/providers/github/start');
     expect(Object.fromEntries(url.searchParams)).toEqual({
       link: '1',
       next: '/sign-in-methods',
+      csrf: 'csrf-1',
     });
   });
 });

@@ -69,19 +69,29 @@ export async function listProviders(api: Api): Promise<AuthProvider[]> {
  */
 export function providerStartUrl(
   provider: string,
-  options: { next: string | null; link?: boolean },
+  options: { next: string | null; link?: { csrf: string | null } },
 ): string {
   const query = new URLSearchParams();
   if (options.link) {
     query.set('link', '1');
   }
   query.set('next', safeNext(options.next));
+  if (options.link?.csrf) {
+    query.set('csrf', options.link.csrf);
+  }
   return `/api/auth/providers/${encodeURIComponent(provider)}/start?${query}`;
 }
 
-/** Where "Link <provider>" goes: back to the sign-in methods page afterwards. */
-export function providerLinkUrl(provider: string): string {
-  return providerStartUrl(provider, { next: '/sign-in-methods', link: true });
+/**
+ * Where "Link <provider>" goes: back to the sign-in methods page afterwards. A link changes the
+ * account, so the server wants the session's CSRF token with it (a plain navigation carries no
+ * header, hence the query).
+ */
+export function providerLinkUrl(provider: string, csrf: string | null): string {
+  return providerStartUrl(provider, {
+    next: '/sign-in-methods',
+    link: { csrf },
+  });
 }
 
 export function loadSignInMethods(api: Api): Promise<SignInMethods> {

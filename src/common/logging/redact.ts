@@ -24,6 +24,8 @@ const SECRET_KEYS = new Set([
   'client_assertion',
   'id_token_hint',
   'dpop',
+  // The session's CSRF token, sent in the query to start linking a provider.
+  'csrf',
 ]);
 const REDACTED = '[REDACTED]';
 

@@ -2,6 +2,7 @@ import '@fastify/cookie';
 import { createHmac } from 'node:crypto';
 import {
   BadRequestException,
+  ForbiddenException,
   Controller,
   Get,
   HttpException,
@@ -28,7 +29,10 @@ import { SESSION_COOKIE } from '../../auth/guards/presented-credentials';
 import { ErrorResponse } from '../../common/http/error.response';
 import { AppConfig } from '../../config/app-config';
 import { sessionCookieOptions } from '../../sessions/session-cookie';
-import { SessionsService } from '../../sessions/sessions.service';
+import {
+  type ActiveSession,
+  SessionsService,
+} from '../../sessions/sessions.service';
 import { isIssuedBefore } from '../../users/credential-epoch';
 import { UsersService } from '../../users/users.service';
 import {
@@ -127,7 +131,18 @@ export class ExternalSignInController {
     const mode = query.link === '1' ? 'link' : 'sign-in';
     let userId: string | null = null;
     if (mode === 'link') {
-      userId = await this.consoleUserId(request);
+      const signedIn = await this.consoleSession(request);
+      userId = signedIn?.userId ?? null;
+      if (
+        signedIn &&
+        !this.sessions.csrfMatches(signedIn.session, query.csrf)
+      ) {
+        // A link changes the account, so another site must not be able to start one with
+        // nothing but the session cookie a top-level navigation carries.
+        throw new ForbiddenException(
+          "Linking needs the session's CSRF token in csrf: start it from Sign-in methods",
+        );
+      }
       if (!userId) {
         this.fail(
           reply,
@@ -314,6 +329,13 @@ export class ExternalSignInController {
    * revoked, expired, disabled, or cut off by a credential revocation), as the guard decides.
    */
   private async consoleUserId(request: FastifyRequest): Promise<string | null> {
+    return (await this.consoleSession(request))?.userId ?? null;
+  }
+
+  /** The live console session of this request's `sid` cookie and its user, or null. */
+  private async consoleSession(
+    request: FastifyRequest,
+  ): Promise<{ session: ActiveSession; userId: string } | null> {
     const token = request.cookies[SESSION_COOKIE];
     if (!token) {
       return null;
@@ -329,7 +351,7 @@ export class ExternalSignInController {
     ) {
       return null;
     }
-    return state.id;
+    return { session, userId: state.id };
   }
 
   /** The person's message for a failure: ours, a 4xx's (disabled, linked elsewhere), or a generic one. */

@@ -243,7 +243,10 @@ function LinkButtons({
       <ul className="providers-inline" aria-label="Link another account">
         {linkable.map((provider) => (
           <li key={provider.name}>
-            <a className="button" href={providerLinkUrl(provider.name)}>
+            <a
+              className="button"
+              href={providerLinkUrl(provider.name, api.csrf)}
+            >
               Link {provider.display_name}
             </a>
           </li>

@@ -20,4 +20,13 @@ export class StartExternalSignInDto {
   @IsOptional()
   @IsIn(['1'])
   link?: '1';
+
+  @ApiPropertyOptional({
+    description:
+      "With link=1: the console session's CSRF token (a link changes the account, so it is not started by the cookie alone)",
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(256)
+  csrf?: string;
 }
