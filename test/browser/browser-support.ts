@@ -53,11 +53,14 @@ export interface Console {
 }
 
 /** The server as `npm start` runs it (own process, built console) and a headless Chromium. */
-export async function startConsole(): Promise<Console> {
+export async function startConsole(
+  extraEnv: Record<string, string> = {},
+): Promise<Console> {
   ensureConsoleBuilt();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
   const database: TestDatabase = await createTestDatabase();
+  const port = await freePort();
   const server = startServer(
     {
       DATA_DIR: dataDir,
@@ -65,9 +68,12 @@ export async function startConsole(): Promise<Console> {
       LOG_LEVEL: 'warn',
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
+      // The address the browser uses: OAuth redirects and callbacks must come back to it.
+      ISSUER_URL: `http://127.0.0.1:${port}`,
       ...database.env,
+      ...extraEnv,
     },
-    await freePort(),
+    port,
   );
   await waitUntilUp(server);
   const browser = await chromium.launch({

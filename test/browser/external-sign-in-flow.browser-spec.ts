@@ -1,0 +1,118 @@
+// Sign-in through an external provider in Chromium, against the real server: the operator sets a
+// provider's client id and secret (here a local server speaking GitHub's OAuth and user API), its
+// button appears on the sign-in page, and one click signs the person in.
+import type { Page } from 'playwright-core';
+import { FakeGitHub } from '../support/fake-github';
+import {
+  chromiumPath,
+  type Console,
+  MOBILE,
+  newUser,
+  screenshot,
+  SKIP_REASON,
+  startConsole,
+} from './browser-support';
+
+async function expectEmail(page: Page, email: string): Promise<void> {
+  const field = page.getByLabel('Email');
+  await field.waitFor();
+  // The form fills in once the profile has loaded.
+  await page.waitForFunction(
+    (input) => (input as HTMLInputElement | null)?.value !== '',
+    await field.elementHandle(),
+  );
+  expect(await field.inputValue()).toBe(email);
+}
+
+const describeWithChromium = chromiumPath ? describe : describe.skip;
+if (!chromiumPath) {
+  // eslint-disable-next-line no-console -- the reason a whole suite did not run
+  console.warn(`External sign-in browser tests ${SKIP_REASON}`);
+}
+
+describeWithChromium(
+  chromiumPath
+    ? 'signing in with GitHub through the console, in Chromium'
+    : `signing in with GitHub through the console (${SKIP_REASON})`,
+  () => {
+    let app: Console;
+    let github: FakeGitHub;
+    beforeAll(async () => {
+      github = new FakeGitHub('gh-client', 'gh-secret');
+      await github.start();
+      app = await startConsole({
+        AUTH_PROVIDERS: 'github',
+        AUTH_GITHUB_CLIENT_ID: 'gh-client',
+        AUTH_GITHUB_CLIENT_SECRET: 'gh-secret',
+        AUTH_GITHUB_AUTHORIZE_URL: `${github.url}/login/oauth/authorize`,
+        AUTH_GITHUB_TOKEN_URL: `${github.url}/login/oauth/access_token`,
+        AUTH_GITHUB_API_URL: github.url,
+      });
+    }, 90_000);
+    afterAll(async () => {
+      await app?.close();
+      await github?.stop();
+    });
+
+    it('shows the button, signs a new person in with one click, and finds them again', async () => {
+      github.person = {
+        id: 4242,
+        login: 'mona',
+        name: 'Mona Lisa',
+        emails: [{ email: 'mona@octo.example', primary: true, verified: true }],
+      };
+      const { context, page } = await newUser(app, MOBILE);
+      await page.goto('/sign-in');
+      const button = page.getByRole('link', { name: 'Sign in with GitHub' });
+      await button.waitFor();
+      await screenshot(page, 'sign-in-with-github');
+      await button.click();
+      await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
+      // GitHub's verified primary address became the new account's email.
+      await expectEmail(page, 'mona@octo.example');
+
+      await page.goto('/sign-in-methods');
+      await page.getByText('Your account has no password yet').waitFor();
+      await page.getByText('GitHub').first().waitFor();
+      await context.close();
+
+      // Another browser: the same GitHub account signs in to the same Gatehouse account.
+      const second = await newUser(app, MOBILE);
+      await second.page.goto('/sign-in');
+      await second.page
+        .getByRole('link', { name: 'Sign in with GitHub' })
+        .click();
+      await second.page
+        .getByRole('heading', { level: 1, name: 'Profile' })
+        .waitFor();
+      await expectEmail(second.page, 'mona@octo.example');
+      await second.context.close();
+    });
+
+    it('says on the sign-in page when the person refuses at the provider', async () => {
+      github.person = {
+        id: 4243,
+        login: 'refuser',
+        name: null,
+        emails: [],
+      };
+      github.deny = true;
+      const { context, page } = await newUser(app, MOBILE);
+      try {
+        await page.goto('/sign-in');
+        await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
+        await page.waitForURL(
+          (url) => url.pathname === '/sign-in' && url.searchParams.has('error'),
+        );
+        await page
+          .getByText('Signing in through the provider did not work')
+          .waitFor();
+        // The password form is still there.
+        await page.getByLabel('Username').waitFor();
+      } finally {
+        github.deny = false;
+        await context.close();
+      }
+    });
+  },
+);
