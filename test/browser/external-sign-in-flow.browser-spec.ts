@@ -17,10 +17,13 @@ async function expectEmail(page: Page, email: string): Promise<void> {
   const field = page.getByLabel('Email');
   await field.waitFor();
   // The form fills in once the profile has loaded.
-  await page.waitForFunction(
-    (input) => (input as HTMLInputElement | null)?.value !== '',
-    await field.elementHandle(),
-  );
+  for (
+    let tries = 0;
+    tries < 50 && (await field.inputValue()) === '';
+    tries++
+  ) {
+    await page.waitForTimeout(100);
+  }
   expect(await field.inputValue()).toBe(email);
 }
 
