@@ -11,7 +11,7 @@ import type { AuditEventType } from '../audit/audit-event.entity';
 import { AuditService } from '../audit/audit.service';
 import { sha256Hex } from '../common/crypto/sha256';
 import { oauthRevocationKey } from '../oauth/oauth-revocation-keys';
-import { OAUTH_ACCESS_TOKEN_TTL_SECONDS } from '../oauth/oauth-scopes';
+import { AppConfig } from '../config/app-config';
 import { RevocationService } from '../tokens/revocation.service';
 import {
   clientShapeProblem,
@@ -73,6 +73,7 @@ export class OAuthClientsService {
     private readonly clients: Repository<OAuthClient>,
     private readonly revocation: RevocationService,
     private readonly audit: AuditService,
+    private readonly config: AppConfig,
   ) {}
 
   /**
@@ -272,7 +273,7 @@ export class OAuthClientsService {
   ): Promise<void> {
     await this.revocation.revoke(
       oauthRevocationKey('client', clientId),
-      Math.floor(Date.now() / 1000) + OAUTH_ACCESS_TOKEN_TTL_SECONDS,
+      Math.floor(Date.now() / 1000) + this.config.accessTokenTtlSeconds,
     );
     await this.notify(clientId, reason);
   }

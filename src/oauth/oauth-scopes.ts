@@ -32,15 +32,6 @@ export function isApiScope(scope: string): boolean {
   return (API_SCOPES as readonly string[]).includes(scope);
 }
 
-/** How long an OAuth access token lives; also how long a revoked grant or client stays blacklisted. */
-export const OAUTH_ACCESS_TOKEN_TTL_SECONDS = 900;
-/**
- * How long an ID token lives. The signing keys stay published at least this long after they
- * retire (src/signing-keys), so an ID token can be checked, or sent back as id_token_hint,
- * until it expires.
- */
-export const OAUTH_ID_TOKEN_TTL_SECONDS = 3600;
-
 /** The `scope` parameter of a request as a list (absent, or not a string: none). */
 export function requestedScopes(
   params: Record<string, unknown> | undefined,

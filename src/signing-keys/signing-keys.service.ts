@@ -27,10 +27,6 @@ import {
 import { uniqueViolationColumn } from '../database/unique-violation';
 import { RedisService } from '../redis/redis.service';
 import {
-  OAUTH_ACCESS_TOKEN_TTL_SECONDS,
-  OAUTH_ID_TOKEN_TTL_SECONDS,
-} from '../oauth/oauth-scopes';
-import {
   keyEncryptionKey,
   openPrivateKey,
   sealPrivateKey,
@@ -126,15 +122,11 @@ export class SigningKeysService implements OnModuleInit, OnModuleDestroy {
     private readonly redis: RedisService,
     private readonly audit: AuditService,
   ) {
-    // A retired key verifies (and stays published) as long as the longest-lived token it may
-    // have signed: Gatehouse's access tokens, or the OAuth provider's ID and access tokens.
+    // ACCESS_TOKEN_TTL is also the lifetime of the OAuth provider's access and ID tokens, so a
+    // retired key stays published as long as any token it signed may live.
     this.policy = timelinePolicy(
       config.signingKeyRotationSeconds,
-      Math.max(
-        config.accessTokenTtlSeconds,
-        OAUTH_ACCESS_TOKEN_TTL_SECONDS,
-        OAUTH_ID_TOKEN_TTL_SECONDS,
-      ),
+      config.accessTokenTtlSeconds,
     );
     this.kek = this.enabled ? keyEncryptionKey(config.keysSecret) : null;
   }

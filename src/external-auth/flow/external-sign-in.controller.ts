@@ -77,8 +77,9 @@ export class ExternalSignInController {
     private readonly config: AppConfig,
     @Inject(EXTERNAL_ACCOUNTS) private readonly accounts: ExternalAccounts,
   ) {
-    // Derived, so every instance shares it without storing it.
-    this.cookieKey = createHmac('sha256', config.jwtSecret)
+    // Derived from the secret every instance must share anyway (KEYS_SECRET, which decrypts the
+    // signing keys; JWT_SECRET under HS256), so a flow may return to another instance.
+    this.cookieKey = createHmac('sha256', config.keysSecret || config.jwtSecret)
       .update('gatehouse external sign-in flow')
       .digest();
   }

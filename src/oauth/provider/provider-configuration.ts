@@ -11,8 +11,6 @@ import type { AppConfig } from '../../config/app-config';
 import {
   API_SCOPES,
   isApiScope,
-  OAUTH_ACCESS_TOKEN_TTL_SECONDS,
-  OAUTH_ID_TOKEN_TTL_SECONDS,
   OAUTH_SCOPES,
   requestedScopes,
 } from '../oauth-scopes';
@@ -103,11 +101,14 @@ export function providerConfiguration(
       },
     },
     ttl: {
-      AccessToken: OAUTH_ACCESS_TOKEN_TTL_SECONDS,
-      ClientCredentials: OAUTH_ACCESS_TOKEN_TTL_SECONDS,
+      // Access and ID tokens live ACCESS_TOKEN_TTL, like Gatehouse's own access tokens: the signing
+      // keys stay published that long after they retire, and revoked grants stay blacklisted
+      // that long (src/signing-keys, src/oauth/storage).
+      AccessToken: config.accessTokenTtlSeconds,
+      ClientCredentials: config.accessTokenTtlSeconds,
       AuthorizationCode: OAUTH_CODE_TTL_SECONDS,
       DeviceCode: OAUTH_DEVICE_CODE_TTL_SECONDS,
-      IdToken: OAUTH_ID_TOKEN_TTL_SECONDS,
+      IdToken: config.accessTokenTtlSeconds,
       RefreshToken: config.refreshTokenTtlSeconds,
       Grant: config.refreshTokenTtlSeconds,
       Interaction: INTERACTION_TTL_SECONDS,
@@ -251,7 +252,7 @@ export function providerConfiguration(
           return {
             scope: API_SCOPES.join(' '),
             audience: apiResource,
-            accessTokenTTL: OAUTH_ACCESS_TOKEN_TTL_SECONDS,
+            accessTokenTTL: config.accessTokenTtlSeconds,
             accessTokenFormat: 'jwt',
             jwt: { sign: { alg } },
           };

@@ -12,7 +12,6 @@ import { sha256Hex } from '../../common/crypto/sha256';
 import { AppConfig } from '../../config/app-config';
 import { RevocationService } from '../../tokens/revocation.service';
 import { oauthRevocationKey } from '../oauth-revocation-keys';
-import { OAUTH_ACCESS_TOKEN_TTL_SECONDS } from '../oauth-scopes';
 import { OAuthRecord } from './oauth-record.entity';
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
@@ -290,7 +289,7 @@ export class OAuthStorage implements OnModuleInit, OnModuleDestroy {
   private async revokeGrantRows(grantId: string): Promise<void> {
     await this.revocation.revoke(
       oauthRevocationKey('grant', grantId),
-      Math.floor(Date.now() / 1000) + OAUTH_ACCESS_TOKEN_TTL_SECONDS,
+      Math.floor(Date.now() / 1000) + this.config.accessTokenTtlSeconds,
     );
     await this.records.delete({ grantId });
   }
