@@ -25,6 +25,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as client from 'openid-client';
 import { AuditService } from '../../audit/audit.service';
 import { Public } from '../../auth/decorators/public.decorator';
+import { liveConsoleSession } from '../../auth/console-session';
 import { SESSION_COOKIE } from '../../auth/guards/presented-credentials';
 import { ErrorResponse } from '../../common/http/error.response';
 import { AppConfig } from '../../config/app-config';
@@ -33,7 +34,6 @@ import {
   type ActiveSession,
   SessionsService,
 } from '../../sessions/sessions.service';
-import { isIssuedBefore } from '../../users/credential-epoch';
 import { UsersService } from '../../users/users.service';
 import {
   type ExternalProvider,
@@ -334,25 +334,14 @@ export class ExternalSignInController {
   }
 
   /** The live console session of this request's `sid` cookie and its user, or null. */
-  private async consoleSession(
+  private consoleSession(
     request: FastifyRequest,
   ): Promise<{ session: ActiveSession; userId: string } | null> {
-    const token = request.cookies[SESSION_COOKIE];
-    if (!token) {
-      return null;
-    }
-    const session = await this.sessions.verify(token);
-    const state = session && (await this.users.getAuthState(session.userId));
-    if (
-      !session ||
-      !state ||
-      state.disabled ||
-      (isIssuedBefore(session.issuedAt, state.tokensValidAfter) &&
-        session.id !== state.tokensValidAfterExemptId)
-    ) {
-      return null;
-    }
-    return { session, userId: state.id };
+    return liveConsoleSession(
+      this.sessions,
+      this.users,
+      request.cookies[SESSION_COOKIE],
+    );
   }
 
   /** The person's message for a failure: ours, a 4xx's (disabled, linked elsewhere), or a generic one. */

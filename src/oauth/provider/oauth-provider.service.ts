@@ -7,11 +7,11 @@ import Provider, {
   interactionPolicy,
 } from 'oidc-provider';
 import { AuditService } from '../../audit/audit.service';
+import { liveConsoleSession } from '../../auth/console-session';
 import { SESSION_COOKIE } from '../../auth/guards/presented-credentials';
 import { AppConfig } from '../../config/app-config';
 import { SessionsService } from '../../sessions/sessions.service';
 import { SigningKeysService } from '../../signing-keys/signing-keys.service';
-import { isIssuedBefore } from '../../users/credential-epoch';
 import { UsersService } from '../../users/users.service';
 import { OAuthClientsService } from '../../oauth-clients/oauth-clients.service';
 import { OAuthStorage } from '../storage/oauth-storage.service';
@@ -79,21 +79,10 @@ export class OAuthProviderService {
   async consoleUserId(
     sessionToken: string | undefined,
   ): Promise<string | null> {
-    if (!sessionToken) {
-      return null;
-    }
-    const session = await this.sessions.verify(sessionToken);
-    const state = session && (await this.users.getAuthState(session.userId));
-    if (
-      !session ||
-      !state ||
-      state.disabled ||
-      (isIssuedBefore(session.issuedAt, state.tokensValidAfter) &&
-        session.id !== state.tokensValidAfterExemptId)
-    ) {
-      return null;
-    }
-    return state.id;
+    return (
+      (await liveConsoleSession(this.sessions, this.users, sessionToken))
+        ?.userId ?? null
+    );
   }
 
   private current(): Built {
