@@ -1,9 +1,11 @@
 // Sign-in through an external provider in Chromium, against the real server: the operator sets a
 // provider's client id and secret (here a local server speaking GitHub's OAuth and user API), its
 // button appears on the sign-in page, and one click signs the person in.
+import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { FakeGitHub } from '../support/fake-github';
 import {
+  ADMIN,
   chromiumPath,
   type Console,
   MOBILE,
@@ -116,6 +118,63 @@ describeWithChromium(
         github.deny = false;
         await context.close();
       }
+    });
+
+    it('signs a person in to an app through GitHub: the app gets its code by Gatehouse’s own authorization endpoint', async () => {
+      github.person = {
+        id: 4244,
+        login: 'appuser',
+        name: null,
+        emails: [{ email: 'app@octo.example', primary: true, verified: true }],
+      };
+      const registered = await fetch(`${app.url}/api/oauth-clients`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          client_name: 'Photo Printer',
+          redirect_uris: [`${app.url}/app-callback`],
+          scope: 'openid profile',
+        }),
+      });
+      expect(registered.status).toBe(201);
+      const { client_id: clientId } = (await registered.json()) as {
+        client_id: string;
+      };
+      const authorization = new URL(`${app.url}/oauth/authorize`);
+      authorization.search = new URLSearchParams({
+        client_id: clientId,
+        response_type: 'code',
+        redirect_uri: `${app.url}/app-callback`,
+        scope: 'openid profile',
+        state: 'app-state',
+        code_challenge: createHash('sha256')
+          .update('a'.repeat(43))
+          .digest('base64url'),
+        code_challenge_method: 'S256',
+      }).toString();
+
+      const { context, page } = await newUser(app, MOBILE);
+      await page.goto(authorization.href);
+      await page
+        .getByRole('heading', { level: 1, name: 'Sign in to Photo Printer' })
+        .waitFor();
+      await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
+      // Back on the app's request, signed in now: continue, then allow.
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page
+        .getByRole('heading', { level: 1, name: 'Photo Printer wants to:' })
+        .waitFor();
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL((url) => url.pathname === '/app-callback');
+      const callback = new URL(page.url());
+      expect(callback.searchParams.get('state')).toBe('app-state');
+      expect(callback.searchParams.get('code')).toBeTruthy();
+      // No token travelled in a URL: only the code the app redeems.
+      expect(callback.searchParams.has('access_token')).toBe(false);
+      await context.close();
     });
   },
 );
