@@ -164,3 +164,35 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
         `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
     );
 }
+
+/** The password of every person `registerPerson` makes. */
+export const PERSON_PASSWORD = 'correct horse 1';
+let people = 0;
+
+/** A new user, registered through the API (pages under test start signed out); its username. */
+export async function registerPerson(
+  app: Console,
+  prefix: string,
+): Promise<string> {
+  people += 1;
+  const username = `${prefix}${Date.now().toString(36)}${people}`;
+  const response = await fetch(`${app.url}/api/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PERSON_PASSWORD }),
+  });
+  expect(response.status).toBe(201);
+  return username;
+}
+
+/** Signs `username` in on the console's sign-in page, as a person would. */
+export async function signInOnPage(
+  page: Page,
+  username: string,
+): Promise<void> {
+  await page.goto('/sign-in');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(PERSON_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
+}

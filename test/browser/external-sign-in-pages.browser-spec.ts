@@ -14,36 +14,14 @@ import {
   screenshot,
   SKIP_REASON,
   startConsole,
+  registerPerson,
+  signInOnPage,
 } from './browser-support';
 
 const describeWithChromium = chromiumPath ? describe : describe.skip;
 if (!chromiumPath) {
   // eslint-disable-next-line no-console -- the reason a whole suite did not run
   console.warn(`External sign-in page browser tests ${SKIP_REASON}`);
-}
-
-const PASSWORD = 'correct horse 1';
-let counter = 0;
-
-/** A new user, registered through the API (the pages under test start signed out). */
-async function registerUser(app: Console): Promise<string> {
-  counter += 1;
-  const username = `ext${Date.now().toString(36)}${counter}`;
-  const response = await fetch(`${app.url}/api/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  expect(response.status).toBe(201);
-  return username;
-}
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
 }
 
 const PROVIDERS = [
@@ -354,10 +332,10 @@ describeWithChromium(
     });
 
     it('lists the sign-in methods: the 409 for the last one, a first password, then unlinking', async () => {
-      const username = await registerUser(app);
+      const username = await registerPerson(app, 'ext');
       const { context, page } = await newUser(app, MOBILE);
       const fake = await fakeAuth(context);
-      await signIn(page, username);
+      await signInOnPage(page, username);
       await page
         .getByRole('navigation', { name: 'Main' })
         .getByRole('link', { name: 'Sign-in methods' })
@@ -438,11 +416,11 @@ describeWithChromium(
     });
 
     it('links a provider and says so; a failed link says why; ?linked= alone proves nothing', async () => {
-      const username = await registerUser(app);
+      const username = await registerPerson(app, 'ext');
       const { context, page } = await newUser(app);
       const fake = await fakeAuth(context);
       fake.hasPassword = true;
-      await signIn(page, username);
+      await signInOnPage(page, username);
       // The profile's password form points there too (an account without a password).
       await page
         .getByRole('main')
@@ -498,7 +476,7 @@ describeWithChromium(
       ['desktop', DESKTOP],
     ])('accessibility at %s', (_size, viewport) => {
       it('has no serious or critical axe-core violation on the external sign-in pages', async () => {
-        const username = await registerUser(app);
+        const username = await registerPerson(app, 'ext');
         const { context, page } = await newUser(app, viewport);
         await fakeAuth(context);
         await fakeLoginInteraction(context);
@@ -521,7 +499,7 @@ describeWithChromium(
         }
         await visit('/sign-in?error=The%20provider%20refused', 'Sign in');
         await visit('/authorize/login-a', 'Sign in to Photo Printer');
-        await signIn(page, username);
+        await signInOnPage(page, username);
         await visit(
           '/sign-in-methods?error=The%20provider%20refused',
           'Sign-in methods',

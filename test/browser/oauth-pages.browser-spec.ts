@@ -13,36 +13,15 @@ import {
   screenshot,
   SKIP_REASON,
   startConsole,
+  PERSON_PASSWORD,
+  registerPerson,
+  signInOnPage,
 } from './browser-support';
 
 const describeWithChromium = chromiumPath ? describe : describe.skip;
 if (!chromiumPath) {
   // eslint-disable-next-line no-console -- the reason a whole suite did not run
   console.warn(`OAuth page browser tests ${SKIP_REASON}`);
-}
-
-const PASSWORD = 'correct horse 1';
-let counter = 0;
-
-/** A new user, registered through the API (the pages under test start signed out). */
-async function registerUser(app: Console): Promise<string> {
-  counter += 1;
-  const username = `oauth${Date.now().toString(36)}${counter}`;
-  const response = await fetch(`${app.url}/api/register`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  expect(response.status).toBe(201);
-  return username;
-}
-
-async function signIn(page: Page, username: string): Promise<void> {
-  await page.goto('/sign-in');
-  await page.getByLabel('Username').fill(username);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
 }
 
 const CLIENT = { client_id: 'gh_printer', client_name: 'Photo Printer' };
@@ -180,7 +159,7 @@ describeWithChromium(
     afterAll(() => app?.close());
 
     it('signs in on /authorize in place, then continues the login with the session', async () => {
-      const username = await registerUser(app);
+      const username = await registerPerson(app, 'oauth');
       const { context, page } = await newUser(app, MOBILE);
       const fake = await fakeOAuth(context, app);
       await page.goto('/authorize/login-1');
@@ -192,7 +171,7 @@ describeWithChromium(
       await screenshot(page, 'authorize-sign-in');
 
       await page.getByLabel('Username').fill(username);
-      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByLabel('Password').fill(PERSON_PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await leftFor(page, 'login');
       const login = fake.calls.find((call) => call.method === 'POST');
@@ -202,11 +181,11 @@ describeWithChromium(
     });
 
     it('offers "Continue as" to a signed-in user, and "Not you? Sign out" brings the form', async () => {
-      const username = await registerUser(app);
-      const other = await registerUser(app);
+      const username = await registerPerson(app, 'oauth');
+      const other = await registerPerson(app, 'oauth');
       const { context, page } = await newUser(app);
       const fake = await fakeOAuth(context, app);
-      await signIn(page, username);
+      await signInOnPage(page, username);
       await page.goto('/authorize/login-2');
       await page.getByText(`Continue as ${username}`).waitFor();
       await screenshot(page, 'authorize-continue-as');
@@ -226,7 +205,7 @@ describeWithChromium(
       expect(session).toBe(401);
 
       await page.getByLabel('Username').fill(other);
-      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByLabel('Password').fill(PERSON_PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
       await leftFor(page, 'login');
       expect(
@@ -245,10 +224,10 @@ describeWithChromium(
     });
 
     it('keeps its address and shows the form when the session ends on Continue', async () => {
-      const username = await registerUser(app);
+      const username = await registerPerson(app, 'oauth');
       const { context, page } = await newUser(app, MOBILE);
       await fakeOAuth(context, app);
-      await signIn(page, username);
+      await signInOnPage(page, username);
       await page.goto('/authorize/login-401');
       await page.getByRole('button', { name: 'Continue' }).click();
       await page
@@ -321,7 +300,7 @@ describeWithChromium(
     });
 
     it('lists connected apps and disconnects one after saying its tokens stop working', async () => {
-      const username = await registerUser(app);
+      const username = await registerPerson(app, 'oauth');
       const { context, page } = await newUser(app, MOBILE);
       const fake = await fakeOAuth(context, app);
       fake.grants.push({
@@ -330,7 +309,7 @@ describeWithChromium(
         scopes: SCOPES,
         created_at: '2026-11-01T10:00:00.000Z',
       });
-      await signIn(page, username);
+      await signInOnPage(page, username);
       await page
         .getByRole('navigation', { name: 'Main' })
         .getByRole('link', { name: 'Connected apps' })
@@ -356,7 +335,7 @@ describeWithChromium(
     });
 
     it('takes a device code with or without the dash and hands it to /oauth/device', async () => {
-      const username = await registerUser(app);
+      const username = await registerPerson(app, 'oauth');
       const { context, page } = await newUser(app, MOBILE);
       const fake = await fakeOAuth(context, app);
       await page.goto('/device?error=The%20code%20has%20expired');
@@ -386,7 +365,7 @@ describeWithChromium(
       await screenshot(page, 'device-done');
 
       // Linked from the signed-in navigation too.
-      await signIn(page, username);
+      await signInOnPage(page, username);
       await page
         .getByRole('navigation', { name: 'Main' })
         .getByRole('link', { name: 'Connect a device' })
@@ -400,7 +379,7 @@ describeWithChromium(
       ['desktop', DESKTOP],
     ])('accessibility at %s', (_size, viewport) => {
       it('has no serious or critical axe-core violation on the OAuth pages', async () => {
-        const username = await registerUser(app);
+        const username = await registerPerson(app, 'oauth');
         const { context, page } = await newUser(app, viewport);
         const fake = await fakeOAuth(context, app);
         fake.grants.push({
@@ -426,7 +405,7 @@ describeWithChromium(
         await check('/authorize/consent-a', 'Photo Printer wants to:');
         await check('/authorize/gone', 'This request has expired');
         await check('/device?error=wrong', 'Connect a device');
-        await signIn(page, username);
+        await signInOnPage(page, username);
         await check('/authorize/login-b', 'Sign in to Photo Printer');
         await check('/apps', 'Connected apps');
         await check('/device', 'Connect a device');

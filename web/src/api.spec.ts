@@ -1,43 +1,5 @@
+import { fakeFetch, json } from './fake-fetch';
 import { Api, ApiError, fieldErrors, parseRetryAfter } from './api';
-
-interface Call {
-  path: string;
-  method: string;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-/** A fetch that answers from a script and records what it was asked. */
-function fakeFetch(answers: Response[]): {
-  fetch: typeof fetch;
-  calls: Call[];
-} {
-  const calls: Call[] = [];
-  const fetcher = (input: string | URL | Request, init?: RequestInit) => {
-    calls.push({
-      path: input as string,
-      method: init?.method ?? 'GET',
-      headers: { ...(init?.headers as Record<string, string>) },
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
-    });
-    const answer = answers.shift();
-    return answer
-      ? Promise.resolve(answer)
-      : Promise.reject(new TypeError('offline'));
-  };
-  return { fetch: fetcher, calls };
-}
-
-function json(
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json', ...headers },
-  });
-}
 
 const USER = { id: 'u1', username: 'alice', roles: ['user'] };
 

@@ -1,3 +1,4 @@
+import { fakeFetch, json, refusal } from './fake-fetch';
 import { Api, ApiError } from './api';
 import {
   type LinkedIdentity,
@@ -11,45 +12,6 @@ import {
   setFirstPassword,
   unlinkIdentity,
 } from './external-auth';
-
-interface Call {
-  path: string;
-  method: string;
-  headers: Record<string, string>;
-  body: unknown;
-}
-
-/** A fetch that answers from a script and records what it was asked (the api.ts boundary). */
-function fakeFetch(answers: Response[]): {
-  fetch: typeof fetch;
-  calls: Call[];
-} {
-  const calls: Call[] = [];
-  const fetcher = (input: string | URL | Request, init?: RequestInit) => {
-    calls.push({
-      path: input as string,
-      method: init?.method ?? 'GET',
-      headers: { ...(init?.headers as Record<string, string>) },
-      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
-    });
-    const answer = answers.shift();
-    return answer
-      ? Promise.resolve(answer)
-      : Promise.reject(new TypeError('offline'));
-  };
-  return { fetch: fetcher, calls };
-}
-
-function json(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': 'application/json' },
-  });
-}
-
-function refusal(status: number, message: string): Response {
-  return json(status, { statusCode: status, error: 'Error', message });
-}
 
 async function signedInApi(answers: Response[]) {
   const fake = fakeFetch([
