@@ -705,6 +705,72 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
     expect(login.status).toBe(200);
   });
 
+  it('takes a pushed authorization request (PAR) and signs the user out at the app’s request (RP-initiated logout)', async () => {
+    const postLogout = 'http://127.0.0.1:9/signed-out';
+    const registered = await registerClient({
+      scope: 'openid',
+      post_logout_redirect_uris: [postLogout],
+    });
+    const configuration = await discover(registered);
+    const user = await registerUser(t.http);
+    const browser = new Browser(issuer);
+    const csrf = await signInToConsole(browser, user);
+    const verifier = client.randomPKCECodeVerifier();
+    // PAR: the parameters go to the server first; the browser carries only the request_uri.
+    const url = await client.buildAuthorizationUrlWithPAR(configuration, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid',
+      code_challenge: await client.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'par-state',
+    });
+    expect([...url.searchParams.keys()].sort()).toEqual([
+      'client_id',
+      'request_uri',
+    ]);
+    const { callback } = await authorize(browser, url, csrf);
+    const tokens = await client.authorizationCodeGrant(
+      configuration,
+      callback,
+      {
+        pkceCodeVerifier: verifier,
+        expectedState: 'par-state',
+      },
+    );
+
+    const logout = client.buildEndSessionUrl(configuration, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: postLogout,
+      state: 'bye',
+    });
+    const confirm = await browser.fetch(logout.href);
+    expect(confirm.status).toBe(200);
+    const page = await confirm.text();
+    expect(page).toMatch(/Sign out of Gatehouse/);
+    const signedOut = await browser.fetch('/oauth/logout/confirm', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...hiddenFields(page), logout: 'yes' }),
+    });
+    expect(signedOut.status).toBe(303);
+    const back = new URL(String(signedOut.headers.get('location')));
+    expect(`${back.origin}${back.pathname}`).toBe(postLogout);
+    expect(back.searchParams.get('state')).toBe('bye');
+    // The provider's sign-in is over, and with it what was granted for it (no offline_access:
+    // its tokens end with the session): the next authorization asks for both again.
+    const again = await authorize(
+      browser,
+      client.buildAuthorizationUrl(configuration, {
+        redirect_uri: REDIRECT_URI,
+        scope: 'openid',
+        code_challenge: await client.calculatePKCECodeChallenge(verifier),
+        code_challenge_method: 'S256',
+      }),
+      csrf,
+    );
+    expect(again.prompts).toEqual(['login', 'consent']);
+  });
+
   it('runs the device authorization grant, the user entering the code through the console', async () => {
     const registered = await registerClient({
       grant_types: [
