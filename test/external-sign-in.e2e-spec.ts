@@ -204,6 +204,17 @@ describe('external sign-in (/api/auth/providers)', () => {
     ).user;
   }
 
+  /** The flow ended on the sign-in page saying `message`, and `browser` is signed in as no one. */
+  async function expectRefusedOnSignIn(
+    browser: Browser,
+    location: URL,
+    message: string,
+  ): Promise<void> {
+    expect(location.pathname).toBe('/sign-in');
+    expect(location.searchParams.get('error')).toBe(message);
+    expect(await consoleUser(browser)).toBeNull();
+  }
+
   /** A whole OIDC sign-in at corp in a fresh browser: where it lands and that browser. */
   async function signInWithCorp(
     person: { browser: Browser; csrf: string },
@@ -515,11 +526,11 @@ describe('external sign-in (/api/auth/providers)', () => {
       const { location } = await start(attacker, 'corp');
       const planted = await authorizeAtProvider(person, location);
       const result = await callback(victim, planted);
-      expect(result.location.pathname).toBe('/sign-in');
-      expect(result.location.searchParams.get('error')).toBe(
+      await expectRefusedOnSignIn(
+        victim,
+        result.location,
         'The answer from Corp SSO does not belong to the sign-in this browser started: start again',
       );
-      expect(await consoleUser(victim)).toBeNull();
     });
 
     it('refuses an ID token whose nonce is not the one this flow sent', async () => {
@@ -532,11 +543,11 @@ describe('external sign-in (/api/auth/providers)', () => {
         browser,
         await authorizeAtProvider(person, tampered.href),
       );
-      expect(result.location.pathname).toBe('/sign-in');
-      expect(result.location.searchParams.get('error')).toBe(
+      await expectRefusedOnSignIn(
+        browser,
+        result.location,
         "Corp SSO's answer could not be verified: start again",
       );
-      expect(await consoleUser(browser)).toBeNull();
     });
 
     it('refuses a replayed callback: the flow cookie is spent by the first', async () => {
@@ -581,11 +592,11 @@ describe('external sign-in (/api/auth/providers)', () => {
         .send({ disabled: true })
         .expect(200);
       const again = await signInWithCorp(person);
-      expect(again.location.pathname).toBe('/sign-in');
-      expect(again.location.searchParams.get('error')).toBe(
+      await expectRefusedOnSignIn(
+        again.browser,
+        again.location,
         'This account is disabled',
       );
-      expect(await consoleUser(again.browser)).toBeNull();
     });
   });
 
@@ -662,11 +673,11 @@ describe('external sign-in (/api/auth/providers)', () => {
       github.deny = true;
       try {
         const { browser, location } = await signInWithGitHub();
-        expect(location.pathname).toBe('/sign-in');
-        expect(location.searchParams.get('error')).toBe(
+        await expectRefusedOnSignIn(
+          browser,
+          location,
           'GitHub did not allow the sign-in (access denied)',
         );
-        expect(await consoleUser(browser)).toBeNull();
       } finally {
         github.deny = false;
       }

@@ -152,7 +152,13 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
       ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}),
     });
     const { callback, prompts } = await authorize(browser, url, csrf);
-    return { browser, csrf, verifier, state, nonce, callback, prompts, url };
+    // What the relying party checks when it redeems the code.
+    const checks = {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    };
+    return { browser, csrf, callback, prompts, checks };
   }
 
   it('publishes discovery at the issuer, with endpoints that answer and our JWKS', async () => {
@@ -200,11 +206,7 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
     const tokens = await client.authorizationCodeGrant(
       configuration,
       flow.callback,
-      {
-        pkceCodeVerifier: flow.verifier,
-        expectedState: flow.state,
-        expectedNonce: flow.nonce,
-      },
+      flow.checks,
     );
     // openid-client has checked the ID token's signature (through the JWKS), iss, aud, nonce.
     const claims = tokens.claims()!;
@@ -422,26 +424,20 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
     );
     const refused = await client
       .authorizationCodeGrant(configuration, wrongVerifier.callback, {
+        ...wrongVerifier.checks,
         pkceCodeVerifier: client.randomPKCECodeVerifier(),
-        expectedState: wrongVerifier.state,
-        expectedNonce: wrongVerifier.nonce,
       })
       .catch((error: unknown) => error);
     expect(refused).toMatchObject({ error: 'invalid_grant' });
 
     const flow = await codeFlow(configuration, user, 'openid offline_access');
-    const checks = {
-      pkceCodeVerifier: flow.verifier,
-      expectedState: flow.state,
-      expectedNonce: flow.nonce,
-    };
     const tokens = await client.authorizationCodeGrant(
       configuration,
       flow.callback,
-      checks,
+      flow.checks,
     );
     const again = await client
-      .authorizationCodeGrant(configuration, flow.callback, checks)
+      .authorizationCodeGrant(configuration, flow.callback, flow.checks)
       .catch((error: unknown) => error);
     expect(again).toMatchObject({ error: 'invalid_grant' });
     expect(
@@ -465,11 +461,7 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
     const tokens = await client.authorizationCodeGrant(
       configuration,
       flow.callback,
-      {
-        pkceCodeVerifier: flow.verifier,
-        expectedState: flow.state,
-        expectedNonce: flow.nonce,
-      },
+      flow.checks,
     );
     const stolen = await client
       .refreshTokenGrant(await discover(other), tokens.refresh_token!)
@@ -499,11 +491,7 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
     const later = jest.spyOn(Date, 'now').mockReturnValue(now + 61_000);
     try {
       const expired = await client
-        .authorizationCodeGrant(configuration, flow.callback, {
-          pkceCodeVerifier: flow.verifier,
-          expectedState: flow.state,
-          expectedNonce: flow.nonce,
-        })
+        .authorizationCodeGrant(configuration, flow.callback, flow.checks)
         .catch((error: unknown) => error);
       expect(expired).toMatchObject({ error: 'invalid_grant' });
     } finally {
@@ -527,11 +515,7 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
     const tokens = await client.authorizationCodeGrant(
       configuration,
       flow.callback,
-      {
-        pkceCodeVerifier: flow.verifier,
-        expectedState: flow.state,
-        expectedNonce: flow.nonce,
-      },
+      flow.checks,
     );
     // A spent refresh token presented again (no grace in this app): the grant is revoked.
     await client.refreshTokenGrant(configuration, tokens.refresh_token!);
@@ -586,11 +570,7 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
     const tokens = await client.authorizationCodeGrant(
       configuration,
       flow.callback,
-      {
-        pkceCodeVerifier: flow.verifier,
-        expectedState: flow.state,
-        expectedNonce: flow.nonce,
-      },
+      flow.checks,
       { resource: `${issuer}/api` },
     );
     const api = (token: string) =>
