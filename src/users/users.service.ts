@@ -523,6 +523,14 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     }
   }
 
+  /**
+   * Drops the user's cached auth state and remembered Basic pairs here and on every other
+   * instance: for changes this service does not make itself (second factors added or removed).
+   */
+  forgetCachedState(id: string): Promise<void> {
+    return this.forget(id);
+  }
+
   /** Drops the cached state here and on every other instance. */
   private async forget(id: string): Promise<void> {
     this.dropCached(id);
