@@ -3,6 +3,7 @@ import { ApiKey } from '../api-keys/api-key.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import type { AppConfig } from '../config/app-config';
 import { ExternalIdentity } from '../external-auth/identities/external-identity.entity';
+import { RecentAuthentication } from '../fresh-auth/recent-authentication.entity';
 import { OAuthRecord } from '../oauth/storage/oauth-record.entity';
 import { Passkey } from '../passkeys/passkey.entity';
 import { WebauthnCeremony } from '../passkeys/webauthn-ceremony.entity';
@@ -29,6 +30,7 @@ export const ENTITIES = [
   OAuthClient,
   OAuthRecord,
   ExternalIdentity,
+  RecentAuthentication,
   Passkey,
   WebauthnCeremony,
 ];
