@@ -12,7 +12,11 @@ import {
 } from '../src/passkeys/passkeys.service';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, type TestApp } from './support/app';
-import { registerUser, type RegisteredUser } from './support/factories';
+import {
+  loginAs,
+  registerUser,
+  type RegisteredUser,
+} from './support/factories';
 import { bearer } from './support/http';
 import {
   AuthenticatorError,
@@ -397,6 +401,52 @@ describe('passkeys', () => {
       expect(noName.body.message).toEqual(
         expect.stringContaining('name should not be empty'),
       );
+    });
+
+    it('deletes only with a recent sign-in: a refreshed or old credential must re-authenticate', async () => {
+      const user = await registerUser(t.http);
+      const { id } = await addPasskey(user, new SoftwareAuthenticator());
+      const refreshed = await t.http
+        .post('/api/refresh')
+        .send({ refresh_token: user.refreshToken })
+        .expect(200);
+      const stale = await t.http
+        .delete(`/api/passkeys/${id}`)
+        .set(bearer(refreshed.body.access_token as string))
+        .expect(403);
+      expect(stale.body).toEqual({
+        statusCode: 403,
+        error: 'Forbidden',
+        reason: 'reauthentication_required',
+        message: expect.stringContaining('POST /api/auth/reauthenticate'),
+      });
+
+      const { accessToken } = await loginAs(
+        t.http,
+        user.username,
+        user.password,
+      );
+      jest
+        .spyOn(Date, 'now')
+        .mockReturnValue(
+          Date.now() + (t.config.freshAuthWindowSeconds + 1) * 1000,
+        );
+      const old = await t.http
+        .delete(`/api/passkeys/${id}`)
+        .set(bearer(accessToken))
+        .expect(403);
+      expect(old.body.reason).toBe('reauthentication_required');
+      jest.restoreAllMocks();
+      expect((await list(user)).body).toEqual([
+        expect.objectContaining({ id }),
+      ]);
+      expect(await auditTypes(user.id)).toEqual(['passkey_registered']);
+
+      await t.http
+        .delete(`/api/passkeys/${id}`)
+        .set(bearer(accessToken))
+        .expect(204);
+      expect((await list(user)).body).toEqual([]);
     });
 
     it('keeps one user’s passkeys from another: list, rename and delete', async () => {

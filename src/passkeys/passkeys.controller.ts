@@ -13,6 +13,7 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -23,6 +24,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { FreshAuthService } from '../fresh-auth/fresh-auth.service';
 import {
   PasskeyResponse,
   RegistrationOptionsResponse,
@@ -40,6 +42,7 @@ export class PasskeysController {
   constructor(
     private readonly passkeys: PasskeysService,
     private readonly audit: AuditService,
+    private readonly freshAuth: FreshAuthService,
   ) {}
 
   @Post('registration-options')
@@ -121,14 +124,24 @@ export class PasskeysController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete a passkey',
+    description:
+      'Needs a sign-in within FRESH_AUTH_WINDOW: a passkey may be the account’s second factor.',
+  })
   @ApiNoContentResponse({
     description: 'Deleted: the passkey no longer signs in',
+  })
+  @ApiForbiddenResponse({
+    description:
+      'reason "reauthentication_required": POST /api/auth/reauthenticate, then retry',
   })
   @ApiNotFoundResponse({ description: 'No such passkey of this account' })
   async remove(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<void> {
+    await this.freshAuth.assertFresh(user);
     const passkey = await this.passkeys.delete(user.id, id);
     this.audit.record({
       type: 'passkey_deleted',
