@@ -10,6 +10,7 @@ import {
   CEREMONY_TTL_MS,
   PasskeysService,
 } from '../src/passkeys/passkeys.service';
+import { WebauthnCeremony } from '../src/passkeys/webauthn-ceremony.entity';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, type TestApp } from './support/app';
 import {
@@ -483,6 +484,47 @@ describe('passkeys', () => {
     });
   });
 
+  describe('OpenAPI', () => {
+    it('documents the passkey routes, their answers and their errors', async () => {
+      const doc = (await t.http.get('/api/docs-json').expect(200)).body;
+      const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+      const options = doc.paths['/api/passkeys/registration-options'].post;
+      expect(options.tags).toEqual(['passkeys']);
+      expect(options.security).toEqual([{ jwt: [] }, { session: [] }]);
+      expect(
+        options.responses['200'].content['application/json'].schema,
+      ).toEqual(ref('RegistrationOptionsResponse'));
+      const register = doc.paths['/api/passkeys'].post;
+      expect(register.requestBody.content['application/json'].schema).toEqual(
+        ref('RegisterPasskeyDto'),
+      );
+      expect(Object.keys(register.responses)).toEqual(
+        expect.arrayContaining(['201', '400', '401', '409']),
+      );
+      expect(
+        register.responses['400'].content['application/json'].schema,
+      ).toEqual(ref('ErrorResponse'));
+      expect(
+        Object.keys(doc.components.schemas.PasskeyResponse.properties).sort(),
+      ).toEqual(PASSKEY_FIELDS);
+      expect(
+        doc.paths['/api/passkeys'].get.responses['200'].content[
+          'application/json'
+        ].schema,
+      ).toEqual({ type: 'array', items: ref('PasskeyResponse') });
+      const item = doc.paths['/api/passkeys/{id}'];
+      expect(Object.keys(item.patch.responses)).toEqual(
+        expect.arrayContaining(['200', '400', '401', '404']),
+      );
+      expect(Object.keys(item.delete.responses)).toEqual(
+        expect.arrayContaining(['204', '401', '403', '404']),
+      );
+      expect(item.delete.responses['403'].description).toMatch(
+        /reauthentication_required/,
+      );
+    });
+  });
+
   describe(`${PasskeysService.name}.verifyAuthentication`, () => {
     async function setUp(authenticatorOptions = {}) {
       const user = await registerUser(t.http);
@@ -724,6 +766,20 @@ describe('passkeys', () => {
   });
 
   describe(`${PasskeysService.name}.countFor and deleteAllOf`, () => {
+    it('loses a deleted account’s passkeys and ceremonies with it', async () => {
+      const user = await registerUser(t.http);
+      await addPasskey(user, new SoftwareAuthenticator());
+      await service.authenticationOptions(user.id);
+      await t.app.get(UsersService).delete(user.id);
+      const db = t.app.get(DataSource);
+      expect(await db.getRepository(Passkey).countBy({ userId: user.id })).toBe(
+        0,
+      );
+      expect(
+        await db.getRepository(WebauthnCeremony).countBy({ userId: user.id }),
+      ).toBe(0);
+    });
+
     it('counts a user’s passkeys and deletes them all', async () => {
       const user = await registerUser(t.http);
       const other = await registerUser(t.http);

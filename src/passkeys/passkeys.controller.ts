@@ -24,6 +24,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { ErrorResponse } from '../common/http/error.response';
 import { FreshAuthService } from '../fresh-auth/fresh-auth.service';
 import {
   PasskeyResponse,
@@ -53,7 +54,10 @@ export class PasskeysController {
       'Creation options for navigator.credentials.create(): a discoverable credential, user verification preferred, the account’s passkeys excluded.',
   })
   @ApiOkResponse({ type: RegistrationOptionsResponse })
-  @ApiConflictResponse({ description: 'The account holds 25 passkeys' })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'The account holds 25 passkeys',
+  })
   async registrationOptions(
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<RegistrationOptionsResponse> {
@@ -66,10 +70,14 @@ export class PasskeysController {
   @ApiOperation({ summary: 'Finish adding a passkey' })
   @ApiCreatedResponse({ type: PasskeyResponse })
   @ApiBadRequestResponse({
+    type: ErrorResponse,
     description:
       'The ceremony is unknown, expired, used or another user’s, or the credential failed verification (the message says why)',
   })
-  @ApiConflictResponse({ description: 'This passkey is already registered' })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'This passkey is already registered',
+  })
   async register(
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: RegisterPasskeyDto,
@@ -105,7 +113,14 @@ export class PasskeysController {
 
   @Patch(':id')
   @ApiOkResponse({ type: PasskeyResponse })
-  @ApiNotFoundResponse({ description: 'No such passkey of this account' })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'id is not a UUID, or name is empty or over 100 characters',
+  })
+  @ApiNotFoundResponse({
+    type: ErrorResponse,
+    description: 'No such passkey of this account',
+  })
   async rename(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -132,11 +147,19 @@ export class PasskeysController {
   @ApiNoContentResponse({
     description: 'Deleted: the passkey no longer signs in',
   })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'id is not a UUID',
+  })
   @ApiForbiddenResponse({
+    type: ErrorResponse,
     description:
       'reason "reauthentication_required": POST /api/auth/reauthenticate, then retry',
   })
-  @ApiNotFoundResponse({ description: 'No such passkey of this account' })
+  @ApiNotFoundResponse({
+    type: ErrorResponse,
+    description: 'No such passkey of this account',
+  })
   async remove(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', new ParseUUIDPipe()) id: string,
