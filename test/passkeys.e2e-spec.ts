@@ -5,6 +5,7 @@ import type {
 } from '@simplewebauthn/server';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../src/audit/audit.service';
+import { configFromEnvironment } from '../src/config/config.module';
 import { Passkey } from '../src/passkeys/passkey.entity';
 import {
   CEREMONY_TTL_MS,
@@ -794,5 +795,80 @@ describe('passkeys', () => {
       expect((await list(user)).body).toEqual([]);
       expect(await service.countFor(other.id)).toBe(1);
     });
+  });
+});
+
+describe('passkeys with WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS set', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: {
+        ISSUER_URL: 'https://auth.example.test',
+        WEBAUTHN_RP_ID: 'example.test',
+        WEBAUTHN_RP_NAME: 'Example',
+        WEBAUTHN_ORIGINS: 'https://auth.example.test,https://app.example.test',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('binds passkeys to the RP id and accepts each listed origin, and no other', async () => {
+    const user = await registerUser(t.http);
+    const service = t.app.get(PasskeysService);
+    const started = await t.http
+      .post('/api/passkeys/registration-options')
+      .set(bearer(user.accessToken))
+      .expect(200);
+    expect(started.body.options.rp).toEqual({
+      id: 'example.test',
+      name: 'Example',
+    });
+    const authenticator = new SoftwareAuthenticator();
+    await t.http
+      .post('/api/passkeys')
+      .set(bearer(user.accessToken))
+      .send({
+        ceremony_id: started.body.ceremony_id,
+        credential: authenticator.create(
+          started.body.options,
+          'https://app.example.test',
+        ),
+      })
+      .expect(201);
+
+    const fromAuth = await service.authenticationOptions(null);
+    expect(fromAuth.options.rpId).toBe('example.test');
+    await expect(
+      service.verifyAuthentication(
+        fromAuth.ceremonyId,
+        authenticator.get(fromAuth.options, 'https://auth.example.test'),
+        null,
+      ),
+    ).resolves.toEqual(expect.objectContaining({ userId: user.id }));
+    const fromElsewhere = await service.authenticationOptions(null);
+    await expect(
+      service.verifyAuthentication(
+        fromElsewhere.ceremonyId,
+        authenticator.get(fromElsewhere.options, 'https://other.example.test'),
+        null,
+      ),
+    ).resolves.toBeNull();
+  });
+
+  it('refuses to start with an origin outside the RP id, saying which', () => {
+    // The configuration the server starts from (main.ts, createTestApp); no database is made.
+    expect(() =>
+      configFromEnvironment({
+        NODE_ENV: 'test',
+        WEBAUTHN_RP_ID: 'example.test',
+        WEBAUTHN_ORIGINS: 'https://example.org',
+      }),
+    ).toThrow(
+      'WEBAUTHN_ORIGINS: https://example.org is not on WEBAUTHN_RP_ID example.test',
+    );
   });
 });
