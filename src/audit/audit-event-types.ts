@@ -28,6 +28,9 @@ export const AUDIT_EVENT_TYPES = [
   'external_account_created',
   'external_identity_linked',
   'external_identity_unlinked',
+  'passkey_registered',
+  'passkey_renamed',
+  'passkey_deleted',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

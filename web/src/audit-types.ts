@@ -29,4 +29,7 @@ export const AUDIT_TYPES = [
   'external_account_created',
   'external_identity_linked',
   'external_identity_unlinked',
+  'passkey_registered',
+  'passkey_renamed',
+  'passkey_deleted',
 ];
