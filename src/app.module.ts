@@ -13,6 +13,7 @@ import { OAuthClientsModule } from './oauth-clients/oauth-clients.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
+import { SecondFactorsModule } from './second-factors/second-factors.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
 
@@ -36,6 +37,7 @@ export class AppModule {
         OAuthClientsModule,
         OAuthModule,
         ExternalAuthModule,
+        SecondFactorsModule,
       ],
       providers: [
         {

@@ -28,6 +28,10 @@ export const AUDIT_EVENT_TYPES = [
   'external_account_created',
   'external_identity_linked',
   'external_identity_unlinked',
+  'totp_enabled',
+  'totp_disabled',
+  'recovery_codes_generated',
+  'recovery_code_used',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

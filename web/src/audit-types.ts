@@ -29,4 +29,8 @@ export const AUDIT_TYPES = [
   'external_account_created',
   'external_identity_linked',
   'external_identity_unlinked',
+  'totp_enabled',
+  'totp_disabled',
+  'recovery_codes_generated',
+  'recovery_code_used',
 ];
