@@ -197,6 +197,7 @@ describe('route inventory', () => {
        "DELETE /api/auth/identities/:id → jwt, session",
        "DELETE /api/oauth-clients/:clientId → jwt, session, basic; roles: admin",
        "DELETE /api/oauth/grants/:grantId → session, jwt",
+       "DELETE /api/second-factors/totp → jwt, session",
        "DELETE /api/session → session",
        "DELETE /api/sessions/:id → jwt, session",
        "DELETE /api/users/:id → jwt, session, basic; roles: admin",
@@ -220,6 +221,7 @@ describe('route inventory', () => {
        "GET /api/profile → jwt, session, basic, api-key, oauth; scopes: profile:read",
        "GET /api/profile/usage → jwt, session, basic, api-key, oauth; scopes: profile:read",
        "GET /api/protected → jwt",
+       "GET /api/second-factors → jwt, session",
        "GET /api/session → session",
        "GET /api/sessions → jwt, session",
        "GET /api/usage → jwt, session, basic; roles: admin",
@@ -243,6 +245,9 @@ describe('route inventory', () => {
        "POST /api/profile/password → jwt, session",
        "POST /api/refresh → public",
        "POST /api/register → public",
+       "POST /api/second-factors/recovery-codes → jwt, session",
+       "POST /api/second-factors/totp → jwt, session",
+       "POST /api/second-factors/totp/confirm → jwt, session",
        "POST /api/session → public",
      ]
     `);
