@@ -192,6 +192,20 @@ describe('second factors: TOTP and recovery codes', () => {
         .expect(200);
     });
 
+    it('needs a fresh sign-in to start: a refreshed token gets 403 reauthentication_required', async () => {
+      const user = await registerUser(t.http);
+      const refreshed = await t.http
+        .post('/api/refresh')
+        .send({ refresh_token: user.refreshToken })
+        .expect(200);
+      const response = await t.http
+        .post('/api/second-factors/totp')
+        .set(bearer(refreshed.body.access_token))
+        .expect(403);
+      expect(response.body).toEqual(REAUTHENTICATE);
+      expect(await statusOf(t, user)).toEqual(OFF);
+    });
+
     it('answers 409 when TOTP is already on, and to a confirmation with no enrolment', async () => {
       const user = await registerUser(t.http);
       const nothing = await t.http
@@ -275,7 +289,7 @@ describe('second factors: TOTP and recovery codes', () => {
       ).resolves.toBeNull();
     });
 
-    it('accepts one of two requests racing with the same code', async () => {
+    it('accepts one of several requests racing with the same code', async () => {
       const user = await registerUser(t.http);
       const { secret, step } = await enrol(t, user);
       const code = totpCode(secret, step + 1);
@@ -584,7 +598,7 @@ describe('second factors: TOTP and recovery codes', () => {
       const doc = (await t.http.get('/api/docs-json').expect(200)).body;
       const operations: [string, string, string[]][] = [
         ['/api/second-factors', 'get', ['200']],
-        ['/api/second-factors/totp', 'post', ['201', '409']],
+        ['/api/second-factors/totp', 'post', ['201', '403', '409']],
         [
           '/api/second-factors/totp',
           'delete',
