@@ -15,6 +15,7 @@ import { OAuthModule } from './oauth/oauth.module';
 import { PasskeysModule } from './passkeys/passkeys.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
+import { SecondFactorsModule } from './second-factors/second-factors.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
 
@@ -40,6 +41,7 @@ export class AppModule {
         OAuthModule,
         ExternalAuthModule,
         PasskeysModule,
+        SecondFactorsModule,
       ],
       providers: [
         {

@@ -31,6 +31,10 @@ export const AUDIT_EVENT_TYPES = [
   'passkey_registered',
   'passkey_renamed',
   'passkey_deleted',
+  'totp_enabled',
+  'totp_disabled',
+  'recovery_codes_generated',
+  'recovery_code_used',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -14,6 +14,8 @@ import { RevokedToken } from '../tokens/revoked-token.entity';
 import { UsageDaily } from '../usage/usage-daily.entity';
 import { User } from '../users/user.entity';
 import { OAuthClient } from '../oauth-clients/oauth-client.entity';
+import { RecoveryCode } from '../second-factors/recovery-codes/recovery-code.entity';
+import { TotpFactor } from '../second-factors/totp/totp-factor.entity';
 import { postgresMigrations, sqliteMigrations } from './migrations';
 import { usePostgresUtcTimestamps } from './postgres-utc';
 
@@ -33,6 +35,8 @@ export const ENTITIES = [
   RecentAuthentication,
   Passkey,
   WebauthnCeremony,
+  TotpFactor,
+  RecoveryCode,
 ];
 
 /** The one definition of the connection, used by the app, the tests and `ormconfig.ts`. */

@@ -32,4 +32,8 @@ export const AUDIT_TYPES = [
   'passkey_registered',
   'passkey_renamed',
   'passkey_deleted',
+  'totp_enabled',
+  'totp_disabled',
+  'recovery_codes_generated',
+  'recovery_code_used',
 ];
