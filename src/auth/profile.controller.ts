@@ -1,5 +1,13 @@
 import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorResponse } from '../common/http/error.response';
+import { EmailVerificationService } from '../email-verification/email-verification.service';
 import { toUserResponse, UserEnvelope } from '../users/dto/user.response';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
@@ -17,6 +25,7 @@ export class ProfileController {
   constructor(
     private readonly users: UsersService,
     private readonly auth: AuthService,
+    private readonly emailVerification: EmailVerificationService,
   ) {}
 
   @Get()
@@ -29,13 +38,34 @@ export class ProfileController {
 
   @Patch()
   @Auth('jwt', 'session')
-  @ApiOkResponse({ type: UserEnvelope })
+  @ApiOkResponse({
+    type: UserEnvelope,
+    description:
+      'With email verification on (EMAIL_VERIFICATION), a new email waits as pending_email until the link mailed to it is followed (email is unchanged meanwhile); null removes the email at once',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description:
+      'A field is invalid; or email null while REQUIRE_VERIFIED_EMAIL is on',
+  })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'Another account holds this email address',
+  })
   async update(
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: UpdateProfileDto,
   ): Promise<UserEnvelope> {
+    const deferEmail =
+      this.emailVerification.enabled &&
+      dto.email !== undefined &&
+      dto.email !== null;
+    // The email first: a 409 for it changes nothing else.
+    if (deferEmail && dto.email) {
+      await this.emailVerification.requestChange(user.id, dto.email);
+    }
     const updated = await this.users.updateProfile(user.id, {
-      email: dto.email,
+      email: deferEmail ? undefined : dto.email,
       firstName: dto.first_name,
       lastName: dto.last_name,
     });

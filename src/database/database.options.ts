@@ -3,6 +3,7 @@ import { ApiKey } from '../api-keys/api-key.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import type { AppConfig } from '../config/app-config';
 import { ExternalIdentity } from '../external-auth/identities/external-identity.entity';
+import { EmailToken } from '../mail/email-token.entity';
 import { OAuthRecord } from '../oauth/storage/oauth-record.entity';
 import { Session } from '../sessions/session.entity';
 import { SigningKey } from '../signing-keys/signing-key.entity';
@@ -27,6 +28,7 @@ export const ENTITIES = [
   OAuthClient,
   OAuthRecord,
   ExternalIdentity,
+  EmailToken,
 ];
 
 /** The one definition of the connection, used by the app, the tests and `ormconfig.ts`. */

@@ -21,8 +21,8 @@ describe(MailService.name, () => {
     for (const level of ['log', 'warn', 'error'] as const) {
       jest
         .spyOn(Logger.prototype, level)
-        .mockImplementation((entry: unknown) => {
-          logged.push(entry);
+        .mockImplementation((...args: unknown[]) => {
+          logged.push(args[0]);
         });
     }
   });

@@ -29,4 +29,10 @@ export const AUDIT_TYPES = [
   'external_account_created',
   'external_identity_linked',
   'external_identity_unlinked',
+  'email_verification_sent',
+  'email_verified',
+  'email_change_requested',
+  'email_changed',
+  'password_reset_requested',
+  'password_reset',
 ];
