@@ -11,6 +11,7 @@ import { ExternalAuthModule } from './external-auth/external-auth.module';
 import { HealthModule } from './health/health.module';
 import { OAuthClientsModule } from './oauth-clients/oauth-clients.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { UsageModule } from './usage/usage.module';
@@ -36,6 +37,7 @@ export class AppModule {
         OAuthClientsModule,
         OAuthModule,
         ExternalAuthModule,
+        PasswordResetModule,
       ],
       providers: [
         {

@@ -243,6 +243,8 @@ describe('route inventory', () => {
        "POST /api/oauth/interactions/:uid/consent → session",
        "POST /api/oauth/interactions/:uid/deny → public",
        "POST /api/oauth/interactions/:uid/login → session",
+       "POST /api/password/forgot → public",
+       "POST /api/password/reset → public",
        "POST /api/profile/password → jwt, session",
        "POST /api/refresh → public",
        "POST /api/register → public",
