@@ -8,6 +8,7 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExamplesModule } from './examples/examples.module';
 import { ExternalAuthModule } from './external-auth/external-auth.module';
+import { FreshAuthModule } from './fresh-auth/fresh-auth.module';
 import { HealthModule } from './health/health.module';
 import { OAuthClientsModule } from './oauth-clients/oauth-clients.module';
 import { OAuthModule } from './oauth/oauth.module';
@@ -30,6 +31,7 @@ export class AppModule {
         RateLimitModule,
         HealthModule,
         UsersModule,
+        FreshAuthModule,
         AuthModule,
         ExamplesModule,
         AuditModule,

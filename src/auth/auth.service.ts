@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { EmailVerificationService } from '../email-verification/email-verification.service';
+import { FreshAuthService } from '../fresh-auth/fresh-auth.service';
 import { UnauthorizedWithChallengeException } from '../common/http/unauthorized-with-challenge.exception';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -42,6 +43,7 @@ export class AuthService {
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
     private readonly emailVerification: EmailVerificationService,
+    private readonly freshAuth: FreshAuthService,
   ) {}
 
   /**
@@ -231,6 +233,7 @@ export class AuthService {
     currentPassword: string,
     newPassword: string,
   ): Promise<void> {
+    await this.freshAuth.assertFresh(user);
     if (!(await this.users.passwordMatches(user.id, currentPassword))) {
       this.audit.record({
         type: 'password_change',
@@ -281,6 +284,8 @@ export class AuthService {
       user.id,
       user.tokensValidAfter,
     );
+    // A token from a sign-in may take sensitive actions for a while; its refreshed successors may not.
+    await this.freshAuth.record(user.id, access.jti);
     return pair(access.token, refreshToken, access.expiresIn);
   }
 }

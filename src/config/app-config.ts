@@ -36,6 +36,8 @@ export abstract class AppConfig {
    * first use produced instead of revoking the family; 0 makes every reuse a theft.
    */
   declare readonly refreshReuseGraceSeconds: number;
+  /** How recent a sign-in must be for a sensitive action (password or email change, …). */
+  declare readonly freshAuthWindowSeconds: number;
   declare readonly bcryptCost: number;
   /**
    * bcrypt jobs at once while the event loop is busy serving requests; by default one fewer than
@@ -224,6 +226,12 @@ export function loadConfig(
       problems,
     ),
     refreshReuseGraceSeconds: reuseGrace(env.REFRESH_REUSE_GRACE, problems),
+    freshAuthWindowSeconds: duration(
+      env.FRESH_AUTH_WINDOW,
+      '5m',
+      'FRESH_AUTH_WINDOW',
+      problems,
+    ),
     // bcrypt's own bounds are 4..31; anything above 15 makes a login take seconds.
     bcryptCost: integer(env.BCRYPT_COST, 12, 'BCRYPT_COST', problems, 4, 15),
     bcryptConcurrency: integer(

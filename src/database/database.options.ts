@@ -3,6 +3,7 @@ import { ApiKey } from '../api-keys/api-key.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import type { AppConfig } from '../config/app-config';
 import { ExternalIdentity } from '../external-auth/identities/external-identity.entity';
+import { RecentAuthentication } from '../fresh-auth/recent-authentication.entity';
 import { EmailToken } from '../mail/email-token.entity';
 import { OAuthRecord } from '../oauth/storage/oauth-record.entity';
 import { Session } from '../sessions/session.entity';
@@ -28,6 +29,7 @@ export const ENTITIES = [
   OAuthClient,
   OAuthRecord,
   ExternalIdentity,
+  RecentAuthentication,
   EmailToken,
 ];
 

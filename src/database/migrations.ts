@@ -5,6 +5,8 @@ import { SigningKeys1795944638840 } from './migrations/postgres/1795944638840-Si
 import { OAuthClients1796000000001 } from './migrations/postgres/1796000000001-OAuthClients';
 import { OAuthRecords1796000100001 } from './migrations/postgres/1796000100001-OAuthRecords';
 import { ExternalIdentities1796000200001 } from './migrations/postgres/1796000200001-ExternalIdentities';
+import { FreshAuth1796000300001 } from './migrations/postgres/1796000300001-FreshAuth';
+import { FreshAuth1796000300000 } from './migrations/sqlite/1796000300000-FreshAuth';
 import { EmailVerification1796000400001 } from './migrations/postgres/1796000400001-EmailVerification';
 import { Initial1795459280829 } from './migrations/sqlite/1795459280829-Initial';
 import { UsageAndAudit1795460895090 } from './migrations/sqlite/1795460895090-UsageAndAudit';
@@ -26,6 +28,7 @@ export const sqliteMigrations = [
   OAuthClients1796000000000,
   OAuthRecords1796000100000,
   ExternalIdentities1796000200000,
+  FreshAuth1796000300000,
   EmailVerification1796000400000,
 ];
 export const postgresMigrations = [
@@ -36,5 +39,6 @@ export const postgresMigrations = [
   OAuthClients1796000000001,
   OAuthRecords1796000100001,
   ExternalIdentities1796000200001,
+  FreshAuth1796000300001,
   EmailVerification1796000400001,
 ];
