@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { createTestApp, type TestApp } from './support/app';
-import { registerUser, uniqueUsername } from './support/factories';
+import { loginAs, registerUser, uniqueUsername } from './support/factories';
 import { basic, bearer } from './support/http';
 import { captureLogs } from './support/logs';
 import {
@@ -526,5 +526,74 @@ describe('mail without SMTP_URL', () => {
     } finally {
       logs.restore();
     }
+  });
+});
+
+describe('PATCH /api/profile {email}: fresh authentication', () => {
+  let catcher: SmtpCatcher;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    catcher = await startSmtpCatcher();
+    t = await createTestApp({
+      env: { SMTP_URL: catcher.url, FRESH_AUTH_WINDOW: '1s' },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await catcher.close();
+  });
+
+  it('refuses a stale session with reason reauthentication_required, changing nothing; names alone need no fresh sign-in', async () => {
+    const username = uniqueUsername('stale');
+    const email = `${username}@example.com`;
+    const user = await registerUser(t.http, { username, email });
+    const signedIn = await t.http
+      .post('/api/session')
+      .send({ username, password: user.password })
+      .expect(200);
+    const cookie = ([] as string[])
+      .concat(signedIn.headers['set-cookie'] ?? [])[0]
+      .split(';')[0];
+    const csrf = signedIn.body.csrf_token as string;
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+
+    const target = `${uniqueUsername('stolen')}@example.com`;
+    for (const change of [target, null]) {
+      const refused = await t.http
+        .patch('/api/profile')
+        .set('Cookie', cookie)
+        .set('X-CSRF-Token', csrf)
+        .send({ email: change })
+        .expect(403);
+      expect(refused.body).toEqual({
+        statusCode: 403,
+        error: 'Forbidden',
+        reason: 'reauthentication_required',
+        message: expect.stringContaining('POST /api/auth/reauthenticate'),
+      });
+    }
+    const names = await t.http
+      .patch('/api/profile')
+      .set('Cookie', cookie)
+      .set('X-CSRF-Token', csrf)
+      .send({ first_name: 'Still', email: email.toUpperCase() })
+      .expect(200);
+    expect(names.body.user).toMatchObject({
+      email,
+      pending_email: null,
+      first_name: 'Still',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(catcher.messagesTo(target)).toEqual([]);
+
+    // A new sign-in is fresh again.
+    const { accessToken } = await loginAs(t.http, username, user.password);
+    const changed = await t.http
+      .patch('/api/profile')
+      .set(bearer(accessToken))
+      .send({ email: target })
+      .expect(200);
+    expect(changed.body.user).toMatchObject({ email, pending_email: target });
   });
 });

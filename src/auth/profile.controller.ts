@@ -2,12 +2,14 @@ import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error.response';
 import { EmailVerificationService } from '../email-verification/email-verification.service';
+import { FreshAuthService } from '../fresh-auth/fresh-auth.service';
 import { toUserResponse, UserEnvelope } from '../users/dto/user.response';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
@@ -26,6 +28,7 @@ export class ProfileController {
     private readonly users: UsersService,
     private readonly auth: AuthService,
     private readonly emailVerification: EmailVerificationService,
+    private readonly freshAuth: FreshAuthService,
   ) {}
 
   @Get()
@@ -52,10 +55,22 @@ export class ProfileController {
     type: ErrorResponse,
     description: 'Another account holds this email address',
   })
+  @ApiForbiddenResponse({
+    type: ErrorResponse,
+    description:
+      'Changing or removing the email needs a sign-in within FRESH_AUTH_WINDOW: reason reauthentication_required (POST /api/auth/reauthenticate, then retry)',
+  })
   async update(
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: UpdateProfileDto,
   ): Promise<UserEnvelope> {
+    if (dto.email !== undefined) {
+      const current = await this.users.getById(user.id);
+      // The email is where a password reset goes: a stolen session must not redirect it.
+      if ((dto.email?.toLowerCase() ?? null) !== current.email) {
+        await this.freshAuth.assertFresh(user);
+      }
+    }
     const deferEmail =
       this.emailVerification.enabled &&
       dto.email !== undefined &&
