@@ -1,8 +1,15 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, type Repository } from 'typeorm';
 import { EmailToken, type EmailTokenPurpose } from './email-token.entity';
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** What a spent token was issued for. */
 export interface SpentEmailToken {
@@ -15,11 +22,30 @@ export interface SpentEmailToken {
  * their SHA-256 kept (256 bits of entropy need no slow hash), bound to a purpose.
  */
 @Injectable()
-export class EmailTokensService {
+export class EmailTokensService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(EmailTokensService.name);
+  private pruneTimer?: NodeJS.Timeout;
+
   constructor(
     @InjectRepository(EmailToken)
     private readonly tokens: Repository<EmailToken>,
   ) {}
+
+  onModuleInit(): void {
+    this.pruneTimer = setInterval(() => {
+      this.pruneExpired().catch((error: unknown) =>
+        this.logger.warn({
+          msg: 'pruning expired email tokens failed',
+          error: error instanceof Error ? error.message : 'unknown',
+        }),
+      );
+    }, PRUNE_INTERVAL_MS);
+    this.pruneTimer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.pruneTimer);
+  }
 
   async issue(
     userId: string,
@@ -72,6 +98,7 @@ export class EmailTokensService {
     await this.tokens.delete({ userId, purpose });
   }
 
+  /** Expired links are dead anyway: drop their rows. */
   async pruneExpired(now = Date.now()): Promise<number> {
     const result = await this.tokens.delete({
       expiresAt: LessThan(new Date(now)),
