@@ -1,7 +1,7 @@
 import type TestAgent from 'supertest/lib/agent';
 import { createTestApp, type TestApp } from './support/app';
 import { loginAs, registerUser, uniqueUsername } from './support/factories';
-import { bearer } from './support/http';
+import { basic, bearer } from './support/http';
 import {
   type SmtpCatcher,
   startSmtpCatcher,
@@ -13,6 +13,10 @@ const FORGOT_ANSWER = {
     'If an account has this email address, a link to reset its password is on its way',
 };
 const TOKEN_INVALID = 'token is invalid, expired or already used';
+const ADMIN_ENV = {
+  ADMIN_USERNAME: 'resetadmin',
+  ADMIN_PASSWORD: 'reset-admin-password-1',
+};
 
 async function resetLinkSentTo(
   catcher: SmtpCatcher,
@@ -58,9 +62,33 @@ describe('password reset', () => {
   beforeAll(async () => {
     catcher = await startSmtpCatcher();
     t = await createTestApp({
-      env: { SMTP_URL: catcher.url, ISSUER_URL: 'https://auth.example.test' },
+      env: {
+        SMTP_URL: catcher.url,
+        ISSUER_URL: 'https://auth.example.test',
+        ...ADMIN_ENV,
+      },
     });
   });
+
+  /** The audit trail's event types about one user, newest first, once `expected` is there. */
+  async function auditTypesOf(userId: string, expected: string) {
+    let items: { type: string }[] = [];
+    for (let waited = 0; waited < 3000; waited += 50) {
+      const response = await t.http
+        .get(`/api/audit?user_id=${userId}`)
+        .set(basic(ADMIN_ENV.ADMIN_USERNAME, ADMIN_ENV.ADMIN_PASSWORD))
+        .expect(200);
+      items = response.body.items;
+      if (items.some((item) => item.type === expected)) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return {
+      types: items.map((item) => item.type),
+      json: JSON.stringify(items),
+    };
+  }
   afterAll(async () => {
     await t.close();
     await catcher.close();
@@ -146,6 +174,12 @@ describe('password reset', () => {
         .set(bearer(fresh.accessToken))
         .expect(200);
       expect(profile.body.user).toMatchObject({ email, email_verified: true });
+
+      const audit = await auditTypesOf(user.id, 'password_reset');
+      expect(audit.types).toEqual(
+        expect.arrayContaining(['password_reset_requested', 'password_reset']),
+      );
+      expect(audit.json).not.toContain(token);
     });
 
     it('refuses a reused link, and kills the other links of the account', async () => {
