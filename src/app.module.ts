@@ -13,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { OAuthClientsModule } from './oauth-clients/oauth-clients.module';
 import { OAuthModule } from './oauth/oauth.module';
 import { PasskeysModule } from './passkeys/passkeys.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { SecondFactorsModule } from './second-factors/second-factors.module';
@@ -42,6 +43,7 @@ export class AppModule {
         ExternalAuthModule,
         PasskeysModule,
         SecondFactorsModule,
+        PasswordResetModule,
       ],
       providers: [
         {

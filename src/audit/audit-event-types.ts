@@ -35,6 +35,12 @@ export const AUDIT_EVENT_TYPES = [
   'totp_disabled',
   'recovery_codes_generated',
   'recovery_code_used',
+  'email_verification_sent',
+  'email_verified',
+  'email_change_requested',
+  'email_changed',
+  'password_reset_requested',
+  'password_reset',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

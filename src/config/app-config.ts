@@ -70,6 +70,24 @@ export abstract class AppConfig {
   declare readonly oauthApiResource: string;
   /** External sign-in providers (AUTH_PROVIDERS), in the order given; none by default. */
   declare readonly authProviders: readonly AuthProviderConfig[];
+  /**
+   * smtp:// or smtps:// with any credentials in the URL; null (SMTP_URL unset) writes each
+   * message to DATA_DIR/outbox instead, which production refuses while a mail feature is on.
+   */
+  declare readonly smtpUrl: string | null;
+  declare readonly mailFrom: string;
+  /** EMAIL_VERIFICATION: registration and email changes send a link to confirm the address. */
+  declare readonly emailVerification: boolean;
+  /** PASSWORD_RESET: POST /api/password/forgot sends a reset link. */
+  declare readonly passwordReset: boolean;
+  /** REQUIRE_VERIFIED_EMAIL: password sign-in waits until the account's email is verified. */
+  declare readonly requireVerifiedEmail: boolean;
+  declare readonly emailVerificationTtlSeconds: number;
+  declare readonly passwordResetTtlSeconds: number;
+  /** Mail asked for by public routes (forgot password, resend), per recipient address. */
+  declare readonly rateLimitMailPerAddress: RateLimit;
+  /** The same, per client address. */
+  declare readonly rateLimitMailPerIp: RateLimit;
   /** Passkeys' relying party (WEBAUTHN_*): by default ISSUER_URL's host name and origin. */
   declare readonly webauthn: WebAuthnConfig;
 }
@@ -285,6 +303,50 @@ export function loadConfig(
     issuerUrl: issuer(env.ISSUER_URL, host, port, problems),
     oauthApiResource: '',
     authProviders: authProviders(env, production, problems),
+    smtpUrl: smtpUrl(env.SMTP_URL, problems),
+    mailFrom: env.MAIL_FROM?.trim() || 'Gatehouse <no-reply@localhost>',
+    emailVerification: boolean(
+      env.EMAIL_VERIFICATION,
+      true,
+      'EMAIL_VERIFICATION',
+      problems,
+    ),
+    passwordReset: boolean(
+      env.PASSWORD_RESET,
+      true,
+      'PASSWORD_RESET',
+      problems,
+    ),
+    requireVerifiedEmail: boolean(
+      env.REQUIRE_VERIFIED_EMAIL,
+      false,
+      'REQUIRE_VERIFIED_EMAIL',
+      problems,
+    ),
+    emailVerificationTtlSeconds: duration(
+      env.EMAIL_VERIFICATION_TTL,
+      '24h',
+      'EMAIL_VERIFICATION_TTL',
+      problems,
+    ),
+    passwordResetTtlSeconds: duration(
+      env.PASSWORD_RESET_TTL,
+      '30m',
+      'PASSWORD_RESET_TTL',
+      problems,
+    ),
+    rateLimitMailPerAddress: rate(
+      env.RATE_LIMIT_MAIL_PER_ADDRESS,
+      '5/hour',
+      'RATE_LIMIT_MAIL_PER_ADDRESS',
+      problems,
+    ),
+    rateLimitMailPerIp: rate(
+      env.RATE_LIMIT_MAIL_PER_IP,
+      '20/hour',
+      'RATE_LIMIT_MAIL_PER_IP',
+      problems,
+    ),
     webauthn: { rpId: '', rpName: '', origins: [] } as WebAuthnConfig,
   };
   config.oauthApiResource = `${config.issuerUrl}/api`;
@@ -292,6 +354,20 @@ export function loadConfig(
     config.webauthn = webauthn(env, config.issuerUrl, problems);
   }
 
+  if (
+    production &&
+    !config.smtpUrl &&
+    (config.emailVerification || config.passwordReset)
+  ) {
+    problems.push(
+      'SMTP_URL is required when NODE_ENV=production while EMAIL_VERIFICATION or PASSWORD_RESET is on (e.g. smtps://user:password@smtp.example.com:465), or set both to off',
+    );
+  }
+  if (config.requireVerifiedEmail && !config.emailVerification) {
+    problems.push(
+      'REQUIRE_VERIFIED_EMAIL=true needs EMAIL_VERIFICATION on: nobody could verify an address',
+    );
+  }
   if (Boolean(config.adminUsername) !== Boolean(config.adminPassword)) {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }
@@ -531,6 +607,23 @@ function providerUrl(
     return '';
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/** smtp:// (STARTTLS when offered) or smtps:// (TLS from the start), host required. */
+function smtpUrl(value: string | undefined, problems: string[]): string | null {
+  const raw = value?.trim();
+  if (!raw) {
+    return null;
+  }
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) {
+    // The URL may hold a password: name the problem, not the value.
+    problems.push(
+      'SMTP_URL must look like smtp://host:587 or smtps://user:password@host:465',
+    );
+    return null;
+  }
+  return raw;
 }
 
 function parseDatabaseUrl(

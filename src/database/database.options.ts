@@ -4,6 +4,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import type { AppConfig } from '../config/app-config';
 import { ExternalIdentity } from '../external-auth/identities/external-identity.entity';
 import { RecentAuthentication } from '../fresh-auth/recent-authentication.entity';
+import { EmailToken } from '../mail/email-token.entity';
 import { OAuthRecord } from '../oauth/storage/oauth-record.entity';
 import { Passkey } from '../passkeys/passkey.entity';
 import { WebauthnCeremony } from '../passkeys/webauthn-ceremony.entity';
@@ -37,6 +38,7 @@ export const ENTITIES = [
   WebauthnCeremony,
   TotpFactor,
   RecoveryCode,
+  EmailToken,
 ];
 
 /** The one definition of the connection, used by the app, the tests and `ormconfig.ts`. */

@@ -7,6 +7,7 @@ import { OAuthRecords1796000100001 } from './migrations/postgres/1796000100001-O
 import { ExternalIdentities1796000200001 } from './migrations/postgres/1796000200001-ExternalIdentities';
 import { FreshAuth1796000300001 } from './migrations/postgres/1796000300001-FreshAuth';
 import { FreshAuth1796000300000 } from './migrations/sqlite/1796000300000-FreshAuth';
+import { EmailVerification1796000400001 } from './migrations/postgres/1796000400001-EmailVerification';
 import { SecondFactors1796000500001 } from './migrations/postgres/1796000500001-SecondFactors';
 import { Passkeys1796000600001 } from './migrations/postgres/1796000600001-Passkeys';
 import { Initial1795459280829 } from './migrations/sqlite/1795459280829-Initial';
@@ -16,6 +17,7 @@ import { SigningKeys1795944636363 } from './migrations/sqlite/1795944636363-Sign
 import { OAuthClients1796000000000 } from './migrations/sqlite/1796000000000-OAuthClients';
 import { OAuthRecords1796000100000 } from './migrations/sqlite/1796000100000-OAuthRecords';
 import { ExternalIdentities1796000200000 } from './migrations/sqlite/1796000200000-ExternalIdentities';
+import { EmailVerification1796000400000 } from './migrations/sqlite/1796000400000-EmailVerification';
 import { SecondFactors1796000500000 } from './migrations/sqlite/1796000500000-SecondFactors';
 import { Passkeys1796000600000 } from './migrations/sqlite/1796000600000-Passkeys';
 
@@ -31,6 +33,7 @@ export const sqliteMigrations = [
   OAuthRecords1796000100000,
   ExternalIdentities1796000200000,
   FreshAuth1796000300000,
+  EmailVerification1796000400000,
   SecondFactors1796000500000,
   Passkeys1796000600000,
 ];
@@ -43,6 +46,7 @@ export const postgresMigrations = [
   OAuthRecords1796000100001,
   ExternalIdentities1796000200001,
   FreshAuth1796000300001,
+  EmailVerification1796000400001,
   SecondFactors1796000500001,
   Passkeys1796000600001,
 ];
