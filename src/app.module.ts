@@ -12,6 +12,7 @@ import { FreshAuthModule } from './fresh-auth/fresh-auth.module';
 import { HealthModule } from './health/health.module';
 import { OAuthClientsModule } from './oauth-clients/oauth-clients.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { PasskeysModule } from './passkeys/passkeys.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { SecondFactorsModule } from './second-factors/second-factors.module';
@@ -40,6 +41,7 @@ export class AppModule {
         OAuthModule,
         ExternalAuthModule,
         SecondFactorsModule,
+        PasskeysModule,
       ],
       providers: [
         {

@@ -32,6 +32,9 @@ export const AUDIT_EVENT_TYPES = [
   'totp_disabled',
   'recovery_codes_generated',
   'recovery_code_used',
+  'passkey_registered',
+  'passkey_renamed',
+  'passkey_deleted',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -362,6 +362,101 @@ describe(`${loadConfig.name}: external sign-in providers`, () => {
   });
 });
 
+describe(`${loadConfig.name}: passkeys (WEBAUTHN_*)`, () => {
+  function problemsOf(env: Record<string, string>): string[] {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      return (error as ConfigError).problems as string[];
+    }
+    return [];
+  }
+
+  it('takes the RP id and origin from ISSUER_URL, and names the RP Gatehouse, by default', () => {
+    expect(loadConfig({}).webauthn).toEqual({
+      rpId: 'localhost',
+      rpName: 'Gatehouse',
+      origins: ['http://localhost:3000'],
+    });
+    expect(
+      loadConfig({ ISSUER_URL: 'https://auth.example.com/base' }).webauthn,
+    ).toEqual({
+      rpId: 'auth.example.com',
+      rpName: 'Gatehouse',
+      origins: ['https://auth.example.com'],
+    });
+  });
+
+  it('reads WEBAUTHN_RP_ID, WEBAUTHN_RP_NAME and a comma-separated WEBAUTHN_ORIGINS', () => {
+    expect(
+      loadConfig({
+        ISSUER_URL: 'https://auth.example.com',
+        WEBAUTHN_RP_ID: 'Example.com',
+        WEBAUTHN_RP_NAME: 'Example Corp',
+        WEBAUTHN_ORIGINS:
+          'https://auth.example.com, https://app.example.com:8443/ ,https://example.com',
+      }).webauthn,
+    ).toEqual({
+      rpId: 'example.com',
+      rpName: 'Example Corp',
+      origins: [
+        'https://auth.example.com',
+        'https://app.example.com:8443',
+        'https://example.com',
+      ],
+    });
+  });
+
+  it('refuses an RP id that is a URL or an address, naming the variable', () => {
+    expect(problemsOf({ WEBAUTHN_RP_ID: 'https://example.com' })).toEqual([
+      expect.stringMatching(/^WEBAUTHN_RP_ID must be a host name/),
+    ]);
+    expect(problemsOf({ WEBAUTHN_RP_ID: '10.0.0.1' })).toEqual([
+      expect.stringMatching(/^WEBAUTHN_RP_ID must be a host name/),
+    ]);
+  });
+
+  it('refuses origins with a path, plain http off localhost, or a host outside the RP id', () => {
+    expect(
+      problemsOf({
+        WEBAUTHN_RP_ID: 'example.com',
+        WEBAUTHN_ORIGINS:
+          'https://example.com/login,http://app.example.com,https://evil.com,https://notexample.com,ftp://example.com',
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^WEBAUTHN_ORIGINS must list origins .*"https:\/\/example.com\/login"/,
+      ),
+      'WEBAUTHN_ORIGINS: http://app.example.com must be https: browsers allow passkeys over plain http only on localhost',
+      'WEBAUTHN_ORIGINS: https://evil.com is not on WEBAUTHN_RP_ID example.com (its host must be example.com or end with .example.com)',
+      'WEBAUTHN_ORIGINS: https://notexample.com is not on WEBAUTHN_RP_ID example.com (its host must be example.com or end with .example.com)',
+      expect.stringMatching(/^WEBAUTHN_ORIGINS must list origins .*ftp:/),
+    ]);
+  });
+
+  it('allows plain http on localhost, and an RP id that ISSUER_URL does not match once set', () => {
+    expect(
+      loadConfig({
+        WEBAUTHN_RP_ID: 'localhost',
+        WEBAUTHN_ORIGINS: 'http://localhost:5173,http://app.localhost:3000',
+      }).webauthn.origins,
+    ).toEqual(['http://localhost:5173', 'http://app.localhost:3000']);
+    expect(problemsOf({ WEBAUTHN_RP_ID: 'example.com' })).toEqual([
+      'WEBAUTHN_ORIGINS: http://localhost:3000 is not on WEBAUTHN_RP_ID example.com (its host must be example.com or end with .example.com)',
+    ]);
+  });
+
+  it('starts on an issuer that is an address (passkeys then work only with settings that fit)', () => {
+    expect(
+      loadConfig({ ISSUER_URL: 'http://127.0.0.1:4000' }).webauthn,
+    ).toEqual({
+      rpId: '127.0.0.1',
+      rpName: 'Gatehouse',
+      origins: ['http://127.0.0.1:4000'],
+    });
+  });
+});
+
 describe(parseDuration.name, () => {
   it.each([
     ['900', 900],

@@ -70,6 +70,17 @@ export abstract class AppConfig {
   declare readonly oauthApiResource: string;
   /** External sign-in providers (AUTH_PROVIDERS), in the order given; none by default. */
   declare readonly authProviders: readonly AuthProviderConfig[];
+  /** Passkeys' relying party (WEBAUTHN_*): by default ISSUER_URL's host name and origin. */
+  declare readonly webauthn: WebAuthnConfig;
+}
+
+export interface WebAuthnConfig {
+  /** The RP id: a host name that every origin's host equals or ends with (`.` + rpId). */
+  readonly rpId: string;
+  /** Shown by the browser and the authenticator when a passkey is created. */
+  readonly rpName: string;
+  /** The origins (scheme://host[:port]) whose pages may create and use passkeys. */
+  readonly origins: readonly string[];
 }
 
 /**
@@ -274,8 +285,12 @@ export function loadConfig(
     issuerUrl: issuer(env.ISSUER_URL, host, port, problems),
     oauthApiResource: '',
     authProviders: authProviders(env, production, problems),
+    webauthn: { rpId: '', rpName: '', origins: [] } as WebAuthnConfig,
   };
   config.oauthApiResource = `${config.issuerUrl}/api`;
+  if (config.issuerUrl) {
+    config.webauthn = webauthn(env, config.issuerUrl, problems);
+  }
 
   if (Boolean(config.adminUsername) !== Boolean(config.adminPassword)) {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
@@ -320,6 +335,72 @@ function issuer(
     return '';
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * Browsers refuse a passkey unless the page's origin is a secure context (https, or http on
+ * localhost) whose host is the RP id or a subdomain of it; refusing such a setting at start saves
+ * an operator from a ceremony that fails in every browser with a vague error.
+ */
+function webauthn(
+  env: Env,
+  issuerUrl: string,
+  problems: string[],
+): WebAuthnConfig {
+  const issuerHost = new URL(issuerUrl).hostname;
+  const rawRpId = env.WEBAUTHN_RP_ID?.trim();
+  const rpId = (rawRpId || issuerHost).toLowerCase();
+  const badRpId =
+    Boolean(rawRpId) && (!HOSTNAME.test(rpId) || isIP(rpId) !== 0);
+  if (badRpId) {
+    problems.push(
+      `WEBAUTHN_RP_ID must be a host name without scheme or port, e.g. example.com or auth.example.com (got "${rawRpId}")`,
+    );
+  }
+  const rpName = env.WEBAUTHN_RP_NAME?.trim() || 'Gatehouse';
+  if (rpName.length > 64) {
+    problems.push('WEBAUTHN_RP_NAME must be at most 64 characters');
+  }
+  const listed = (env.WEBAUTHN_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  const origins: string[] = [];
+  for (const raw of listed.length ? listed : [new URL(issuerUrl).origin]) {
+    const url = URL.canParse(raw) ? new URL(raw) : null;
+    if (
+      !url ||
+      !['http:', 'https:'].includes(url.protocol) ||
+      url.origin !== raw.replace(/\/$/, '')
+    ) {
+      problems.push(
+        `WEBAUTHN_ORIGINS must list origins like https://auth.example.com (scheme, host and port only), separated by commas (got "${raw}")`,
+      );
+      continue;
+    }
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const localhost = host === 'localhost' || host.endsWith('.localhost');
+    // Defaults follow ISSUER_URL as it is (an address in tests); only what was set is held to it.
+    if (listed.length && url.protocol === 'http:' && !localhost) {
+      problems.push(
+        `WEBAUTHN_ORIGINS: ${raw} must be https: browsers allow passkeys over plain http only on localhost`,
+      );
+      continue;
+    }
+    if (
+      (rawRpId || listed.length) &&
+      !badRpId &&
+      host !== rpId &&
+      !host.endsWith(`.${rpId}`)
+    ) {
+      problems.push(
+        `WEBAUTHN_ORIGINS: ${raw} is not on WEBAUTHN_RP_ID ${rpId} (its host must be ${rpId} or end with .${rpId})`,
+      );
+      continue;
+    }
+    origins.push(url.origin);
+  }
+  return { rpId, rpName, origins };
 }
 
 const GITHUB_DEFAULTS = {

@@ -5,6 +5,8 @@ import type { AppConfig } from '../config/app-config';
 import { ExternalIdentity } from '../external-auth/identities/external-identity.entity';
 import { RecentAuthentication } from '../fresh-auth/recent-authentication.entity';
 import { OAuthRecord } from '../oauth/storage/oauth-record.entity';
+import { Passkey } from '../passkeys/passkey.entity';
+import { WebauthnCeremony } from '../passkeys/webauthn-ceremony.entity';
 import { Session } from '../sessions/session.entity';
 import { SigningKey } from '../signing-keys/signing-key.entity';
 import { RefreshToken } from '../tokens/refresh-token.entity';
@@ -33,6 +35,8 @@ export const ENTITIES = [
   RecentAuthentication,
   TotpFactor,
   RecoveryCode,
+  Passkey,
+  WebauthnCeremony,
 ];
 
 /** The one definition of the connection, used by the app, the tests and `ormconfig.ts`. */

@@ -8,6 +8,7 @@ import { ExternalIdentities1796000200001 } from './migrations/postgres/179600020
 import { FreshAuth1796000300001 } from './migrations/postgres/1796000300001-FreshAuth';
 import { FreshAuth1796000300000 } from './migrations/sqlite/1796000300000-FreshAuth';
 import { SecondFactors1796000500001 } from './migrations/postgres/1796000500001-SecondFactors';
+import { Passkeys1796000600001 } from './migrations/postgres/1796000600001-Passkeys';
 import { Initial1795459280829 } from './migrations/sqlite/1795459280829-Initial';
 import { UsageAndAudit1795460895090 } from './migrations/sqlite/1795460895090-UsageAndAudit';
 import { RefreshReuseGrace1795944174019 } from './migrations/sqlite/1795944174019-RefreshReuseGrace';
@@ -16,6 +17,7 @@ import { OAuthClients1796000000000 } from './migrations/sqlite/1796000000000-OAu
 import { OAuthRecords1796000100000 } from './migrations/sqlite/1796000100000-OAuthRecords';
 import { ExternalIdentities1796000200000 } from './migrations/sqlite/1796000200000-ExternalIdentities';
 import { SecondFactors1796000500000 } from './migrations/sqlite/1796000500000-SecondFactors';
+import { Passkeys1796000600000 } from './migrations/sqlite/1796000600000-Passkeys';
 
 // Each driver has its own generated migrations (TypeORM writes driver-specific SQL); both
 // lists must describe the same schema, which `npm run migration:check` verifies in CI.
@@ -30,6 +32,7 @@ export const sqliteMigrations = [
   ExternalIdentities1796000200000,
   FreshAuth1796000300000,
   SecondFactors1796000500000,
+  Passkeys1796000600000,
 ];
 export const postgresMigrations = [
   Initial1795459283026,
@@ -41,4 +44,5 @@ export const postgresMigrations = [
   ExternalIdentities1796000200001,
   FreshAuth1796000300001,
   SecondFactors1796000500001,
+  Passkeys1796000600001,
 ];

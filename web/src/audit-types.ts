@@ -33,4 +33,7 @@ export const AUDIT_TYPES = [
   'totp_disabled',
   'recovery_codes_generated',
   'recovery_code_used',
+  'passkey_registered',
+  'passkey_renamed',
+  'passkey_deleted',
 ];
