@@ -16,6 +16,7 @@ import { PasskeysModule } from './passkeys/passkeys.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { SecondFactorsModule } from './second-factors/second-factors.module';
+import { SignInModule } from './sign-in/sign-in.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
 
@@ -42,6 +43,7 @@ export class AppModule {
         ExternalAuthModule,
         SecondFactorsModule,
         PasskeysModule,
+        SignInModule,
       ],
       providers: [
         {

@@ -35,6 +35,10 @@ export const AUDIT_EVENT_TYPES = [
   'passkey_registered',
   'passkey_renamed',
   'passkey_deleted',
+  'second_factor_failed',
+  'reauthenticated',
+  'account_deleted',
+  'second_factors_reset',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

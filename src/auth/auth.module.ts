@@ -1,11 +1,12 @@
 // Owns authentication: the passport strategies (registered once, under the contract's scheme
 // names), the account flows and the profile routes. Imports users, tokens, signing-keys,
-// api-keys, sessions and audit.
+// api-keys, sessions, audit and sign-in.
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditModule } from '../audit/audit.module';
 import { SessionsModule } from '../sessions/sessions.module';
+import { SignInModule } from '../sign-in/sign-in.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { TokensModule } from '../tokens/tokens.module';
 import { UsersModule } from '../users/users.module';
@@ -27,6 +28,7 @@ import { SessionStrategy } from './strategies/session.strategy';
     ApiKeysModule,
     SessionsModule,
     AuditModule,
+    SignInModule,
   ],
   controllers: [AuthController, ProfileController],
   providers: [

@@ -36,4 +36,8 @@ export const AUDIT_TYPES = [
   'passkey_registered',
   'passkey_renamed',
   'passkey_deleted',
+  'second_factor_failed',
+  'reauthenticated',
+  'account_deleted',
+  'second_factors_reset',
 ];
