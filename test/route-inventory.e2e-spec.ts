@@ -198,6 +198,7 @@ describe('route inventory', () => {
        "DELETE /api/oauth-clients/:clientId → jwt, session, basic; roles: admin",
        "DELETE /api/oauth/grants/:grantId → session, jwt",
        "DELETE /api/passkeys/:id → jwt, session",
+       "DELETE /api/second-factors/totp → jwt, session",
        "DELETE /api/session → session",
        "DELETE /api/sessions/:id → jwt, session",
        "DELETE /api/users/:id → jwt, session, basic; roles: admin",
@@ -222,6 +223,7 @@ describe('route inventory', () => {
        "GET /api/profile → jwt, session, basic, api-key, oauth; scopes: profile:read",
        "GET /api/profile/usage → jwt, session, basic, api-key, oauth; scopes: profile:read",
        "GET /api/protected → jwt",
+       "GET /api/second-factors → jwt, session",
        "GET /api/session → session",
        "GET /api/sessions → jwt, session",
        "GET /api/usage → jwt, session, basic; roles: admin",
@@ -248,6 +250,9 @@ describe('route inventory', () => {
        "POST /api/profile/password → jwt, session",
        "POST /api/refresh → public",
        "POST /api/register → public",
+       "POST /api/second-factors/recovery-codes → jwt, session",
+       "POST /api/second-factors/totp → jwt, session",
+       "POST /api/second-factors/totp/confirm → jwt, session",
        "POST /api/session → public",
      ]
     `);
