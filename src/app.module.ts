@@ -41,8 +41,8 @@ export class AppModule {
         OAuthClientsModule,
         OAuthModule,
         ExternalAuthModule,
-        SecondFactorsModule,
         PasskeysModule,
+        SecondFactorsModule,
         SignInModule,
       ],
       providers: [

@@ -5,14 +5,20 @@ import type {
 } from '@simplewebauthn/server';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../src/audit/audit.service';
+import { configFromEnvironment } from '../src/config/config.module';
 import { Passkey } from '../src/passkeys/passkey.entity';
 import {
   CEREMONY_TTL_MS,
   PasskeysService,
 } from '../src/passkeys/passkeys.service';
+import { WebauthnCeremony } from '../src/passkeys/webauthn-ceremony.entity';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, type TestApp } from './support/app';
-import { registerUser, type RegisteredUser } from './support/factories';
+import {
+  loginAs,
+  registerUser,
+  type RegisteredUser,
+} from './support/factories';
 import { bearer } from './support/http';
 import {
   AuthenticatorError,
@@ -399,6 +405,52 @@ describe('passkeys', () => {
       );
     });
 
+    it('deletes only with a recent sign-in: a refreshed or old credential must re-authenticate', async () => {
+      const user = await registerUser(t.http);
+      const { id } = await addPasskey(user, new SoftwareAuthenticator());
+      const refreshed = await t.http
+        .post('/api/refresh')
+        .send({ refresh_token: user.refreshToken })
+        .expect(200);
+      const stale = await t.http
+        .delete(`/api/passkeys/${id}`)
+        .set(bearer(refreshed.body.access_token as string))
+        .expect(403);
+      expect(stale.body).toEqual({
+        statusCode: 403,
+        error: 'Forbidden',
+        reason: 'reauthentication_required',
+        message: expect.stringContaining('POST /api/auth/reauthenticate'),
+      });
+
+      const { accessToken } = await loginAs(
+        t.http,
+        user.username,
+        user.password,
+      );
+      jest
+        .spyOn(Date, 'now')
+        .mockReturnValue(
+          Date.now() + (t.config.freshAuthWindowSeconds + 1) * 1000,
+        );
+      const old = await t.http
+        .delete(`/api/passkeys/${id}`)
+        .set(bearer(accessToken))
+        .expect(403);
+      expect(old.body.reason).toBe('reauthentication_required');
+      jest.restoreAllMocks();
+      expect((await list(user)).body).toEqual([
+        expect.objectContaining({ id }),
+      ]);
+      expect(await auditTypes(user.id)).toEqual(['passkey_registered']);
+
+      await t.http
+        .delete(`/api/passkeys/${id}`)
+        .set(bearer(accessToken))
+        .expect(204);
+      expect((await list(user)).body).toEqual([]);
+    });
+
     it('keeps one user’s passkeys from another: list, rename and delete', async () => {
       const owner = await registerUser(t.http);
       const other = await registerUser(t.http);
@@ -430,6 +482,47 @@ describe('passkeys', () => {
         .delete('/api/passkeys/not-a-uuid')
         .set(bearer(owner.accessToken))
         .expect(400);
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('documents the passkey routes, their answers and their errors', async () => {
+      const doc = (await t.http.get('/api/docs-json').expect(200)).body;
+      const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+      const options = doc.paths['/api/passkeys/registration-options'].post;
+      expect(options.tags).toEqual(['passkeys']);
+      expect(options.security).toEqual([{ jwt: [] }, { session: [] }]);
+      expect(
+        options.responses['200'].content['application/json'].schema,
+      ).toEqual(ref('RegistrationOptionsResponse'));
+      const register = doc.paths['/api/passkeys'].post;
+      expect(register.requestBody.content['application/json'].schema).toEqual(
+        ref('RegisterPasskeyDto'),
+      );
+      expect(Object.keys(register.responses)).toEqual(
+        expect.arrayContaining(['201', '400', '401', '409']),
+      );
+      expect(
+        register.responses['400'].content['application/json'].schema,
+      ).toEqual(ref('ErrorResponse'));
+      expect(
+        Object.keys(doc.components.schemas.PasskeyResponse.properties).sort(),
+      ).toEqual(PASSKEY_FIELDS);
+      expect(
+        doc.paths['/api/passkeys'].get.responses['200'].content[
+          'application/json'
+        ].schema,
+      ).toEqual({ type: 'array', items: ref('PasskeyResponse') });
+      const item = doc.paths['/api/passkeys/{id}'];
+      expect(Object.keys(item.patch.responses)).toEqual(
+        expect.arrayContaining(['200', '400', '401', '404']),
+      );
+      expect(Object.keys(item.delete.responses)).toEqual(
+        expect.arrayContaining(['204', '401', '403', '404']),
+      );
+      expect(item.delete.responses['403'].description).toMatch(
+        /reauthentication_required/,
+      );
     });
   });
 
@@ -674,6 +767,20 @@ describe('passkeys', () => {
   });
 
   describe(`${PasskeysService.name}.countFor and deleteAllOf`, () => {
+    it('loses a deleted account’s passkeys and ceremonies with it', async () => {
+      const user = await registerUser(t.http);
+      await addPasskey(user, new SoftwareAuthenticator());
+      await service.authenticationOptions(user.id);
+      await t.app.get(UsersService).delete(user.id);
+      const db = t.app.get(DataSource);
+      expect(await db.getRepository(Passkey).countBy({ userId: user.id })).toBe(
+        0,
+      );
+      expect(
+        await db.getRepository(WebauthnCeremony).countBy({ userId: user.id }),
+      ).toBe(0);
+    });
+
     it('counts a user’s passkeys and deletes them all', async () => {
       const user = await registerUser(t.http);
       const other = await registerUser(t.http);
@@ -688,5 +795,80 @@ describe('passkeys', () => {
       expect((await list(user)).body).toEqual([]);
       expect(await service.countFor(other.id)).toBe(1);
     });
+  });
+});
+
+describe('passkeys with WEBAUTHN_RP_ID and WEBAUTHN_ORIGINS set', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await createTestApp({
+      env: {
+        ISSUER_URL: 'https://auth.example.test',
+        WEBAUTHN_RP_ID: 'example.test',
+        WEBAUTHN_RP_NAME: 'Example',
+        WEBAUTHN_ORIGINS: 'https://auth.example.test,https://app.example.test',
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await t.close();
+  });
+
+  it('binds passkeys to the RP id and accepts each listed origin, and no other', async () => {
+    const user = await registerUser(t.http);
+    const service = t.app.get(PasskeysService);
+    const started = await t.http
+      .post('/api/passkeys/registration-options')
+      .set(bearer(user.accessToken))
+      .expect(200);
+    expect(started.body.options.rp).toEqual({
+      id: 'example.test',
+      name: 'Example',
+    });
+    const authenticator = new SoftwareAuthenticator();
+    await t.http
+      .post('/api/passkeys')
+      .set(bearer(user.accessToken))
+      .send({
+        ceremony_id: started.body.ceremony_id,
+        credential: authenticator.create(
+          started.body.options,
+          'https://app.example.test',
+        ),
+      })
+      .expect(201);
+
+    const fromAuth = await service.authenticationOptions(null);
+    expect(fromAuth.options.rpId).toBe('example.test');
+    await expect(
+      service.verifyAuthentication(
+        fromAuth.ceremonyId,
+        authenticator.get(fromAuth.options, 'https://auth.example.test'),
+        null,
+      ),
+    ).resolves.toEqual(expect.objectContaining({ userId: user.id }));
+    const fromElsewhere = await service.authenticationOptions(null);
+    await expect(
+      service.verifyAuthentication(
+        fromElsewhere.ceremonyId,
+        authenticator.get(fromElsewhere.options, 'https://other.example.test'),
+        null,
+      ),
+    ).resolves.toBeNull();
+  });
+
+  it('refuses to start with an origin outside the RP id, saying which', () => {
+    // The configuration the server starts from (main.ts, createTestApp); no database is made.
+    expect(() =>
+      configFromEnvironment({
+        NODE_ENV: 'test',
+        WEBAUTHN_RP_ID: 'example.test',
+        WEBAUTHN_ORIGINS: 'https://example.org',
+      }),
+    ).toThrow(
+      'WEBAUTHN_ORIGINS: https://example.org is not on WEBAUTHN_RP_ID example.test',
+    );
   });
 });

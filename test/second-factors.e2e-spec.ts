@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { toDataURL } from 'qrcode';
+import { create } from 'qrcode';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../src/audit/audit.service';
 import { SecondFactorsService } from '../src/second-factors/second-factors.service';
@@ -12,6 +12,7 @@ import {
   type RegisteredUser,
 } from './support/factories';
 import { bearer } from './support/http';
+import { decodePng } from './support/png';
 import { currentStep, secretOf, totpCode, wrongCode } from './support/totp';
 
 const REAUTHENTICATE = {
@@ -20,6 +21,8 @@ const REAUTHENTICATE = {
   reason: 'reauthentication_required',
   message: expect.stringContaining('POST /api/auth/reauthenticate'),
 };
+/** The quiet zone `qrcode` draws around a symbol by default, in modules. */
+const QR_MARGIN = 4;
 const RECOVERY_CODE = /^[0-9a-hjkmnp-tv-z]{5}-[0-9a-hjkmnp-tv-z]{5}$/;
 
 interface Enrolled {
@@ -144,9 +147,26 @@ describe('second factors: TOTP and recovery codes', () => {
       expect(png.subarray(0, 8)).toEqual(
         Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
       );
-      // The same library drawing the URI it was sent draws the same image, pixel for pixel.
-      expect(qr).toBe(await toDataURL(started.body.otpauth_uri as string));
-      expect(qr).not.toBe(await toDataURL(`${started.body.otpauth_uri}x`));
+      // Read the modules off the image and compare them with the QR code of the URI.
+      const uri = started.body.otpauth_uri as string;
+      const image = decodePng(png);
+      const expected = create(uri).modules;
+      const scale = image.width / (expected.size + 2 * QR_MARGIN);
+      expect(Number.isInteger(scale)).toBe(true);
+      expect(image.height).toBe(image.width);
+      const read = (size: number): number[] =>
+        Array.from({ length: size * size }, (_, i) =>
+          image.dark(
+            Math.floor((QR_MARGIN + (i % size) + 0.5) * scale),
+            Math.floor((QR_MARGIN + Math.floor(i / size) + 0.5) * scale),
+          )
+            ? 1
+            : 0,
+        );
+      expect(read(expected.size)).toEqual([...expected.data]);
+      // and not those of another URI of the same length
+      const other = create(`${uri.slice(0, -1)}x`).modules;
+      expect(read(other.size)).not.toEqual([...other.data]);
     });
 
     it('restarts an unconfirmed enrolment with a new secret: the old one confirms nothing', async () => {
@@ -170,6 +190,20 @@ describe('second factors: TOTP and recovery codes', () => {
         .set(bearer(user.accessToken))
         .send({ code: totpCode(second.body.secret) })
         .expect(200);
+    });
+
+    it('needs a fresh sign-in to start: a refreshed token gets 403 reauthentication_required', async () => {
+      const user = await registerUser(t.http);
+      const refreshed = await t.http
+        .post('/api/refresh')
+        .send({ refresh_token: user.refreshToken })
+        .expect(200);
+      const response = await t.http
+        .post('/api/second-factors/totp')
+        .set(bearer(refreshed.body.access_token))
+        .expect(403);
+      expect(response.body).toEqual(REAUTHENTICATE);
+      expect(await statusOf(t, user)).toEqual(OFF);
     });
 
     it('answers 409 when TOTP is already on, and to a confirmation with no enrolment', async () => {
@@ -255,7 +289,7 @@ describe('second factors: TOTP and recovery codes', () => {
       ).resolves.toBeNull();
     });
 
-    it('accepts one of two requests racing with the same code', async () => {
+    it('accepts one of several requests racing with the same code', async () => {
       const user = await registerUser(t.http);
       const { secret, step } = await enrol(t, user);
       const code = totpCode(secret, step + 1);
@@ -556,6 +590,47 @@ describe('second factors: TOTP and recovery codes', () => {
     it('refuses everyone without a jwt or session', async () => {
       const response = await t.http.get('/api/second-factors').expect(401);
       expect(response.headers['www-authenticate']).toBeDefined();
+    });
+  });
+
+  describe('OpenAPI', () => {
+    it('documents every route under "second factors", for jwt and session, with its answers', async () => {
+      const doc = (await t.http.get('/api/docs-json').expect(200)).body;
+      const operations: [string, string, string[]][] = [
+        ['/api/second-factors', 'get', ['200']],
+        ['/api/second-factors/totp', 'post', ['201', '403', '409']],
+        [
+          '/api/second-factors/totp',
+          'delete',
+          ['204', '400', '403', '409', '429'],
+        ],
+        ['/api/second-factors/totp/confirm', 'post', ['200', '400', '409']],
+        ['/api/second-factors/recovery-codes', 'post', ['200', '403', '409']],
+      ];
+      for (const [path, method, statuses] of operations) {
+        const operation = doc.paths[path]?.[method];
+        expect(operation).toBeDefined();
+        expect(operation.tags).toEqual(['second factors']);
+        expect(operation.security).toEqual(
+          expect.arrayContaining([{ jwt: [] }, { session: [] }]),
+        );
+        expect(Object.keys(operation.responses)).toEqual(
+          expect.arrayContaining(statuses),
+        );
+      }
+      expect(
+        doc.paths['/api/second-factors/totp'].post.responses['201'].content[
+          'application/json'
+        ].schema,
+      ).toEqual({ $ref: '#/components/schemas/TotpEnrolmentResponse' });
+      expect(
+        Object.keys(
+          doc.components.schemas.TotpEnrolmentResponse.properties,
+        ).sort(),
+      ).toEqual(['otpauth_uri', 'qr_code', 'secret']);
+      expect(
+        Object.keys(doc.components.schemas.DisableTotpDto.properties).sort(),
+      ).toEqual(['code', 'password']);
     });
   });
 

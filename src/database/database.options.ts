@@ -34,10 +34,10 @@ export const ENTITIES = [
   OAuthRecord,
   ExternalIdentity,
   RecentAuthentication,
-  TotpFactor,
-  RecoveryCode,
   Passkey,
   WebauthnCeremony,
+  TotpFactor,
+  RecoveryCode,
   SignInChallenge,
 ];
 

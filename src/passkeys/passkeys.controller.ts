@@ -13,6 +13,7 @@ import {
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -23,6 +24,8 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { ErrorResponse } from '../common/http/error.response';
+import { FreshAuthService } from '../fresh-auth/fresh-auth.service';
 import {
   PasskeyResponse,
   RegistrationOptionsResponse,
@@ -40,6 +43,7 @@ export class PasskeysController {
   constructor(
     private readonly passkeys: PasskeysService,
     private readonly audit: AuditService,
+    private readonly freshAuth: FreshAuthService,
   ) {}
 
   @Post('registration-options')
@@ -50,7 +54,10 @@ export class PasskeysController {
       'Creation options for navigator.credentials.create(): a discoverable credential, user verification preferred, the account’s passkeys excluded.',
   })
   @ApiOkResponse({ type: RegistrationOptionsResponse })
-  @ApiConflictResponse({ description: 'The account holds 25 passkeys' })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'The account holds 25 passkeys',
+  })
   async registrationOptions(
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<RegistrationOptionsResponse> {
@@ -63,10 +70,14 @@ export class PasskeysController {
   @ApiOperation({ summary: 'Finish adding a passkey' })
   @ApiCreatedResponse({ type: PasskeyResponse })
   @ApiBadRequestResponse({
+    type: ErrorResponse,
     description:
       'The ceremony is unknown, expired, used or another user’s, or the credential failed verification (the message says why)',
   })
-  @ApiConflictResponse({ description: 'This passkey is already registered' })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'This passkey is already registered',
+  })
   async register(
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: RegisterPasskeyDto,
@@ -102,7 +113,14 @@ export class PasskeysController {
 
   @Patch(':id')
   @ApiOkResponse({ type: PasskeyResponse })
-  @ApiNotFoundResponse({ description: 'No such passkey of this account' })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'id is not a UUID, or name is empty or over 100 characters',
+  })
+  @ApiNotFoundResponse({
+    type: ErrorResponse,
+    description: 'No such passkey of this account',
+  })
   async rename(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -121,14 +139,32 @@ export class PasskeysController {
 
   @Delete(':id')
   @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete a passkey',
+    description:
+      'Needs a sign-in within FRESH_AUTH_WINDOW: a passkey may be the account’s second factor.',
+  })
   @ApiNoContentResponse({
     description: 'Deleted: the passkey no longer signs in',
   })
-  @ApiNotFoundResponse({ description: 'No such passkey of this account' })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description: 'id is not a UUID',
+  })
+  @ApiForbiddenResponse({
+    type: ErrorResponse,
+    description:
+      'reason "reauthentication_required": POST /api/auth/reauthenticate, then retry',
+  })
+  @ApiNotFoundResponse({
+    type: ErrorResponse,
+    description: 'No such passkey of this account',
+  })
   async remove(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<void> {
+    await this.freshAuth.assertFresh(user);
     const passkey = await this.passkeys.delete(user.id, id);
     this.audit.record({
       type: 'passkey_deleted',

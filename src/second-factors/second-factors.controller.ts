@@ -51,9 +51,10 @@ export class SecondFactorsController {
   @ApiOperation({
     summary: 'Start a TOTP enrolment',
     description:
-      'Answers a new secret as text, otpauth URI and QR code. TOTP is on only once POST /api/second-factors/totp/confirm gets a first code; starting again replaces an unconfirmed secret.',
+      'Answers a new secret as text, otpauth URI and QR code. TOTP is on only once POST /api/second-factors/totp/confirm gets a first code; starting again replaces an unconfirmed secret. Needs a fresh sign-in.',
   })
   @ApiCreatedResponse({ type: TotpEnrolmentResponse })
+  @ApiForbiddenResponse(REAUTHENTICATION_REQUIRED)
   @ApiConflictResponse({
     type: ErrorResponse,
     description: 'TOTP is already on: turn it off first',

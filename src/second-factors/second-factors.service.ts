@@ -108,8 +108,13 @@ export class SecondFactorsService {
     return { totp, recoveryCodesRemaining };
   }
 
-  /** Starts (or restarts) a TOTP enrolment; 409 while TOTP is on. */
-  enrolTotp(user: AuthenticatedUser): Promise<TotpEnrolment> {
+  /**
+   * Starts (or restarts) a TOTP enrolment; 409 while TOTP is on. Needs a fresh sign-in: with a
+   * stolen session alone, someone could otherwise tie the account to their own authenticator
+   * and lock its owner out at the next sign-in.
+   */
+  async enrolTotp(user: AuthenticatedUser): Promise<TotpEnrolment> {
+    await this.freshAuth.assertFresh(user);
     return this.totp.startEnrolment(user.id, user.username);
   }
 
