@@ -220,7 +220,7 @@ describe('sign-in with a second factor', () => {
       expect(crossed.body).toEqual(INVALID_CHALLENGE);
     });
 
-    it('kills the challenge after 5 wrong answers, and wrong codes lock the sign-in like wrong passwords', async () => {
+    it('kills the challenge after 5 wrong answers, and locks code guesses even across new sign-ins', async () => {
       const user = await withTotp();
       const challenge = await challengeFor(user);
       for (let i = 0; i < 5; i++) {
@@ -234,10 +234,12 @@ describe('sign-in with a second factor', () => {
         .send({ challenge_token: challenge, code: totpCode(user.secret) })
         .expect(401);
       expect(dead.body).toEqual(INVALID_CHALLENGE);
-      // Five wrong codes from this address lock the username like five wrong passwords.
+      // The password is still right, and a right password does not reset the count of wrong
+      // codes: someone holding it cannot sign in again between guesses to keep guessing.
+      const again = await challengeFor(user);
       const locked = await t.http
-        .post('/api/login')
-        .send({ username: user.username, password: user.password })
+        .post('/api/login/second-factor')
+        .send({ challenge_token: again, code: totpCode(user.secret) })
         .expect(429);
       expect(locked.body.message).toMatch(/^Too many failed sign-in attempts/);
       expect(locked.headers['retry-after']).toBeDefined();

@@ -8,6 +8,7 @@ import { AuditService } from '../audit/audit.service';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { FreshAuthService } from '../fresh-auth/fresh-auth.service';
 import { PasskeysService } from '../passkeys/passkeys.service';
+import { codeGuessLockoutName } from '../second-factors/second-factors.service';
 import { LoginLockoutService } from '../rate-limit/login-lockout.service';
 import { UsersService } from '../users/users.service';
 import {
@@ -60,7 +61,7 @@ export class ReauthenticationService {
     const proved =
       answer.password !== undefined
         ? await this.users.passwordMatches(user.id, answer.password)
-        : (await this.lockout.attempt(user.username, () =>
+        : (await this.lockout.attempt(codeGuessLockoutName(user.username), () =>
             this.signIn.verifyAnswer(
               user.id,
               answer,

@@ -8,7 +8,10 @@ import { UnauthorizedWithChallengeException } from '../common/http/unauthorized-
 import { FreshAuthService } from '../fresh-auth/fresh-auth.service';
 import { PasskeysService } from '../passkeys/passkeys.service';
 import { LoginLockoutService } from '../rate-limit/login-lockout.service';
-import { SecondFactorsService } from '../second-factors/second-factors.service';
+import {
+  codeGuessLockoutName,
+  SecondFactorsService,
+} from '../second-factors/second-factors.service';
 import { SessionsService } from '../sessions/sessions.service';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { RefreshTokensService } from '../tokens/refresh-tokens.service';
@@ -323,7 +326,7 @@ export class SignInService {
 
   /**
    * Checks the answer to a live challenge of this purpose. A wrong answer counts against the
-   * challenge (it dies at the limit) and against the login lockout like a wrong password; a
+   * challenge (it dies at the limit) and against the lockout of code guesses; a
    * right one spends the challenge.
    */
   private async answerChallenge(
@@ -344,8 +347,11 @@ export class SignInService {
     if (!user || user.disabled) {
       throw invalid();
     }
-    const method = await this.lockout.attempt(user.username, () =>
-      this.verifyAnswer(user.id, answer, challenge.passkeyCeremonyId),
+    // Counted under a name of its own: a right password resets the username's count, so
+    // signing in again between guesses must not reset the count of wrong codes.
+    const method = await this.lockout.attempt(
+      codeGuessLockoutName(user.username),
+      () => this.verifyAnswer(user.id, answer, challenge.passkeyCeremonyId),
     );
     if (!method) {
       await this.challenges.recordFailure(challenge.id);
