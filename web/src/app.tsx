@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, type User } from './api';
+import { type ReauthRequest, ReauthDialog } from './components/reauth-dialog';
 import { Link, PageTitle } from './components/ui';
 import {
   AdminAuditPage,
@@ -15,14 +16,18 @@ import {
   AdminOAuthClientPage,
   AdminOAuthClientsPage,
 } from './pages/oauth-clients';
+import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset';
 import { ProfilePage } from './pages/profile';
+import { SecurityPage } from './pages/security';
 import { SessionsPage } from './pages/sessions';
 import { SignInPage } from './pages/sign-in';
 import { SignInMethodsPage } from './pages/sign-in-methods';
 import { SignUpPage } from './pages/sign-up';
 import { UsagePage } from './pages/usage';
+import { VerifyEmailPage } from './pages/verify-email';
 import {
   isOpenPath,
+  LINK_PATHS,
   matchPath,
   navigate,
   PUBLIC_PATHS,
@@ -34,6 +39,7 @@ import {
 const NAV = [
   { href: '/profile', label: 'Profile' },
   { href: '/sign-in-methods', label: 'Sign-in methods' },
+  { href: '/security', label: 'Security' },
   { href: '/keys', label: 'API keys' },
   { href: '/sessions', label: 'Sessions' },
   { href: '/usage', label: 'Usage' },
@@ -51,7 +57,17 @@ export function App() {
   // undefined: still asking the server whether this browser is signed in.
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [startError, setStartError] = useState<unknown>(null);
+  const [reauth, setReauth] = useState<ReauthRequest | null>(null);
   const { path, query } = useLocation();
+
+  // A sensitive action refused for want of a recent sign-in: ask, then api.ts retries it.
+  useEffect(() => {
+    api.onReauthenticationRequired = () =>
+      new Promise<boolean>((resolve) => setReauth({ resolve }));
+    return () => {
+      api.onReauthenticationRequired = null;
+    };
+  }, []);
 
   useEffect(() => {
     api.resume().then(setUser, setStartError);
@@ -61,6 +77,10 @@ export function App() {
   useEffect(() => {
     api.onUnauthorized = () => {
       setUser(null);
+      setReauth((open) => {
+        open?.resolve(false);
+        return null;
+      });
       // The OAuth pages show their own sign-in form and keep their address.
       if (isOpenPath(window.location.pathname)) {
         return;
@@ -197,9 +217,23 @@ export function App() {
         )}
       </header>
       <main id="main">
-        {user === null ? (
+        {LINK_PATHS.includes(path) ? (
+          // The same page signed in or out: resetting a password signs this browser out too.
+          path === '/reset-password' ? (
+            <ResetPasswordPage
+              onReset={() => {
+                api.setCsrfToken(null);
+                setUser(null);
+              }}
+            />
+          ) : (
+            <VerifyEmailPage user={user} onVerified={setUser} />
+          )
+        ) : user === null ? (
           path === '/sign-up' ? (
             <SignUpPage onSignedIn={signedIn} />
+          ) : path === '/forgot-password' ? (
+            <ForgotPasswordPage />
           ) : (
             <>
               {query.get('ended') && (
@@ -220,6 +254,11 @@ export function App() {
           />
         )}
       </main>
+      <ReauthDialog
+        request={reauth}
+        username={user?.username ?? ''}
+        onClosed={() => setReauth(null)}
+      />
     </>
   );
 }
@@ -243,6 +282,9 @@ function SignedInPage({
   }
   if (path === '/sign-in-methods') {
     return <SignInMethodsPage user={user} query={query} />;
+  }
+  if (path === '/security') {
+    return <SecurityPage user={user} />;
   }
   if (path === '/keys') {
     return <KeysPage />;

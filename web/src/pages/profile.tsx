@@ -1,6 +1,19 @@
-import { api, ApiError, type User } from '../api';
+import { useState } from 'react';
+import {
+  api,
+  ApiError,
+  errorText,
+  isReauthenticationRequired,
+  type User,
+} from '../api';
 import { Field, Link, PageTitle } from '../components/ui';
 import { useForm } from '../components/use-form';
+import {
+  emailStatus,
+  profileChanges,
+  profileSavedText,
+  sendVerificationAgain,
+} from '../email';
 
 export function ProfilePage({
   user,
@@ -36,13 +49,14 @@ function ProfileForm({
       email: user.email ?? '',
     },
     async (values) => {
-      const answer = await api.patch<{ user: User }>('/api/profile', {
-        first_name: values.first_name.trim() || null,
-        last_name: values.last_name.trim() || null,
-        email: values.email.trim() || null,
-      });
+      // Only what changed: a new address asks for a recent sign-in and mails a link.
+      const changes = profileChanges(user, values);
+      if (Object.keys(changes).length === 0) {
+        return 'Nothing changed.';
+      }
+      const answer = await api.patch<{ user: User }>('/api/profile', changes);
       onChanged(answer.user);
-      return 'Your profile is saved.';
+      return profileSavedText(user, answer.user, 'email' in changes);
     },
     // 409: the email belongs to another account.
     { fieldStatuses: [400, 409] },
@@ -65,9 +79,10 @@ function ProfileForm({
         label="Email"
         type="email"
         autoComplete="email"
-        hint="Leave empty to remove it."
+        hint="Leave empty to remove it. A new address changes once you follow the link sent to it."
         {...form.bind('email')}
       />
+      <EmailStatus user={user} />
       <Outcome notice={form.notice} error={form.formError} />
       <button type="submit" className="primary" disabled={form.busy}>
         Save profile
@@ -85,9 +100,12 @@ function PasswordForm() {
       return 'Your password is changed. Every other session and token of yours has ended; this one stays signed in.';
     },
     {
-      // 403: the current password is wrong; say so beside it.
+      // 403: the current password is wrong; say so beside it (a refused re-authentication
+      // is the form's).
       mapError: (error) =>
-        error instanceof ApiError && error.status === 403
+        error instanceof ApiError &&
+        error.status === 403 &&
+        !isReauthenticationRequired(error)
           ? { byField: { current_password: error.messages }, form: null }
           : null,
     },
@@ -122,6 +140,46 @@ function PasswordForm() {
         Change password
       </button>
     </form>
+  );
+}
+
+/** Whether the address is verified, which one waits for confirmation, and a new link. */
+function EmailStatus({ user }: { user: User }) {
+  const [sent, setSent] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const status = emailStatus(user);
+  if (!status) {
+    return null;
+  }
+  return (
+    <div className="field email-status">
+      <p className={status.canResend ? 'notice' : 'muted'}>{status.text}</p>
+      {status.canResend && (
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => {
+            setBusy(true);
+            sendVerificationAgain(api)
+              .then(
+                (text) => setSent({ ok: true, text }),
+                (e: unknown) => setSent({ ok: false, text: errorText(e) }),
+              )
+              .finally(() => setBusy(false));
+          }}
+        >
+          Send the link again
+        </button>
+      )}
+      {sent && (
+        <p
+          className={sent.ok ? 'notice ok' : 'notice error'}
+          role={sent.ok ? 'status' : 'alert'}
+        >
+          {sent.text}
+        </p>
+      )}
+    </div>
   );
 }
 
