@@ -9,7 +9,7 @@ export type ReauthMethod = 'password' | 'totp' | 'recovery_code' | 'passkey';
 
 export const REAUTH_LABELS: Record<ReauthMethod, string> = {
   password: 'Password',
-  totp: 'Code from your authenticator app',
+  totp: 'Authenticator app',
   recovery_code: 'Recovery code',
   passkey: 'Passkey',
 };

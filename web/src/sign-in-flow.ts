@@ -14,8 +14,9 @@ import { normaliseTotpCode } from './second-factors';
 /** The ways offered, in the order a person most likely has them. */
 const ORDER: SecondFactorMethod[] = ['passkey', 'totp', 'recovery_code'];
 
+/** The choices' names (the fields they open have labels of their own, which must differ). */
 export const METHOD_LABELS: Record<SecondFactorMethod, string> = {
-  totp: 'Code from your authenticator app',
+  totp: 'Authenticator app',
   recovery_code: 'Recovery code',
   passkey: 'Passkey',
 };

@@ -214,7 +214,7 @@ function ReauthForm({
           )}
           {method === 'recovery_code' && (
             <Field
-              label="Recovery code"
+              label="Your recovery code"
               name="recovery_code"
               autoComplete="off"
               spellCheck={false}

@@ -217,7 +217,7 @@ function CodeField({
     />
   ) : (
     <Field
-      label="Recovery code"
+      label="Your recovery code"
       name="recovery_code"
       autoComplete="off"
       spellCheck={false}
