@@ -5,6 +5,7 @@ import {
   fieldErrors,
   isReauthenticationRequired,
   parseRetryAfter,
+  REAUTHENTICATION_CANCELLED,
 } from './api';
 
 const USER = { id: 'u1', username: 'alice', roles: ['user'] };
@@ -331,7 +332,7 @@ describe('re-authentication', () => {
       .post('/api/x')
       .catch((e: unknown) => e)) as ApiError;
     expect(isReauthenticationRequired(gaveUp)).toBe(true);
-    expect(gaveUp.message).toContain('POST /api/auth/reauthenticate');
+    expect(gaveUp.message).toBe(REAUTHENTICATION_CANCELLED);
     await expect(api.post('/api/y')).rejects.toMatchObject({ status: 403 });
     expect(calls).toHaveLength(3);
   });
@@ -354,6 +355,13 @@ describe('re-authentication', () => {
     answer(true);
     await expect(both).resolves.toEqual([{ a: 1 }, { b: 2 }]);
     expect(ask).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets the server’s words through when no page can ask', async () => {
+    const { fetch } = fakeFetch([json(403, REAUTH)]);
+    await expect(new Api(fetch).post('/api/x')).rejects.toMatchObject({
+      message: REAUTH.message,
+    });
   });
 
   it('does not take any other 403 for a request to re-authenticate', async () => {

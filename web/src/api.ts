@@ -119,6 +119,9 @@ export interface RequestOptions {
 
 const CSRF_REFUSAL = 'X-CSRF-Token';
 
+export const REAUTHENTICATION_CANCELLED =
+  'Not done: this action needs you to confirm it’s you first.';
+
 export class Api {
   private csrfToken: string | null = null;
   private reauthentication: Promise<boolean> | null = null;
@@ -293,15 +296,24 @@ export class Api {
       });
     }
     // A sensitive action and a sign-in that is not recent: prove it again, then retry once.
-    if (
-      isReauthenticationRequired(error) &&
-      !retried.reauthentication &&
-      (await this.reauthenticate())
-    ) {
-      return this.send<T>(method, path, body, options, {
-        ...retried,
-        reauthentication: true,
-      });
+    if (isReauthenticationRequired(error) && !retried.reauthentication) {
+      if (await this.reauthenticate()) {
+        return this.send<T>(method, path, body, options, {
+          ...retried,
+          reauthentication: true,
+        });
+      }
+      if (this.onReauthenticationRequired) {
+        // The person closed the prompt: say so in the console's words, not the API's.
+        throw new ApiError(
+          403,
+          {
+            ...(error.body as ApiErrorBody),
+            message: REAUTHENTICATION_CANCELLED,
+          },
+          null,
+        );
+      }
     }
     throw error;
   }
