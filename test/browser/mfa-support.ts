@@ -1,5 +1,4 @@
 // What the second-factor, passkey and emailed-link browser tests share (issue 16).
-import { generate } from 'otplib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { accessibilityProblems, screenshot } from './browser-support';
 
@@ -11,18 +10,6 @@ export async function expectAccessible(
   await page.waitForLoadState('networkidle');
   await screenshot(page, name);
   expect(await accessibilityProblems(page)).toEqual([]);
-}
-
-/**
- * The code an authenticator app would show for `secret`, `stepsAhead` time steps from now. The
- * server accepts one step either side and refuses a step it has seen, so a second code in the
- * same 30 seconds is taken from the next step rather than waited for.
- */
-export function totpCode(secret: string, stepsAhead = 0): Promise<string> {
-  return generate({
-    secret,
-    epoch: Math.floor(Date.now() / 1000) + stepsAhead * 30,
-  });
 }
 
 /**
