@@ -18,6 +18,7 @@ import {
 } from './pages/oauth-clients';
 import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset';
 import { ProfilePage } from './pages/profile';
+import { SecondFactorPage } from './pages/second-factor';
 import { SecurityPage } from './pages/security';
 import { SessionsPage } from './pages/sessions';
 import { SignInPage } from './pages/sign-in';
@@ -102,6 +103,12 @@ export function App() {
     },
     [query],
   );
+
+  // The second step after a provider's sign-in carries its own `next` (in the fragment).
+  const signedInAfterStep = useCallback((next: User, to: string | null) => {
+    setUser(next);
+    navigate(safeNext(to), { replace: true });
+  }, []);
 
   const signedOut = useCallback(() => {
     api.setCsrfToken(null);
@@ -234,6 +241,8 @@ export function App() {
             <SignUpPage onSignedIn={signedIn} />
           ) : path === '/forgot-password' ? (
             <ForgotPasswordPage />
+          ) : path === '/sign-in/second-factor' ? (
+            <SecondFactorPage onSignedIn={signedInAfterStep} />
           ) : (
             <>
               {query.get('ended') && (

@@ -49,6 +49,7 @@ describe(redirectFor.name, () => {
     );
     expect(redirectFor(false, '/sign-in', none)).toBeNull();
     expect(redirectFor(false, '/forgot-password', none)).toBeNull();
+    expect(redirectFor(false, '/sign-in/second-factor', none)).toBeNull();
     expect(redirectFor(false, '/security', none)).toBe(
       '/sign-in?next=%2Fsecurity',
     );

@@ -48,7 +48,13 @@ export function safeNext(next: string | null): string {
 }
 
 /** Pages for anyone, whose visitors are sent on to their profile once signed in. */
-export const PUBLIC_PATHS = ['/sign-in', '/sign-up', '/forgot-password'];
+export const PUBLIC_PATHS = [
+  '/sign-in',
+  '/sign-up',
+  '/forgot-password',
+  // The second step after a sign-in through a provider.
+  '/sign-in/second-factor',
+];
 
 /**
  * Where the emailed links land, signed in or not: the token is in the address's fragment, which

@@ -1,6 +1,7 @@
 import { fakeFetch, json, refusal } from './fake-fetch';
 import { Api, type SecondFactorChallenge } from './api';
 import {
+  challengeFromHash,
   firstMethod,
   isChallengeExpired,
   secondStepOutcome,
@@ -114,5 +115,61 @@ describe(secondStepOutcome.name, () => {
       message:
         'The server could not be reached. Check your connection and try again.',
     });
+  });
+});
+
+describe(challengeFromHash.name, () => {
+  const options = {
+    challenge: 'abc',
+    rpId: 'id.example',
+    allowCredentials: [],
+  };
+  const encoded = Buffer.from(JSON.stringify(options)).toString('base64url');
+
+  it('reads the challenge the server put in the fragment after an external sign-in', () => {
+    expect(
+      challengeFromHash(
+        `#challenge_token=tok&expires_in=300&methods=totp%2Crecovery_code%2Cpasskey&passkey_options=${encoded}&next=%2Fkeys`,
+        1_000,
+      ),
+    ).toEqual({
+      challenge: {
+        token: 'tok',
+        expiresAt: 301_000,
+        methods: ['totp', 'recovery_code', 'passkey'],
+        passkeyOptions: options,
+      },
+      next: '/keys',
+    });
+  });
+
+  it('drops methods it does not know, and a passkey without readable options', () => {
+    expect(
+      challengeFromHash(
+        '#challenge_token=tok&methods=totp,sms,passkey&passkey_options=%%%',
+        0,
+      ),
+    ).toEqual({
+      challenge: {
+        token: 'tok',
+        expiresAt: 300_000,
+        methods: ['totp'],
+        passkeyOptions: null,
+      },
+      next: null,
+    });
+    const notOptions = Buffer.from('[1,2]').toString('base64url');
+    expect(
+      challengeFromHash(
+        `#challenge_token=tok&methods=passkey&passkey_options=${notOptions}`,
+        0,
+      )?.challenge.methods,
+    ).toEqual([]);
+  });
+
+  it('is null without a challenge token', () => {
+    expect(challengeFromHash('')).toBeNull();
+    expect(challengeFromHash('#methods=totp')).toBeNull();
+    expect(challengeFromHash('#challenge_token=%20')).toBeNull();
   });
 });

@@ -96,3 +96,66 @@ export function secondStepOutcome(
   }
   return { startOver: false, message: errorText(error) };
 }
+
+const METHODS: readonly SecondFactorMethod[] = [
+  'totp',
+  'recovery_code',
+  'passkey',
+];
+
+/**
+ * The second step handed over in an address's fragment, as the server does after a sign-in
+ * through an external provider (`/sign-in/second-factor#challenge_token=…&expires_in=…&methods=…
+ * &passkey_options=<base64url JSON>&next=…`): the challenge and where to go afterwards, or null
+ * when the fragment holds no usable challenge.
+ */
+export function challengeFromHash(
+  hash: string,
+  now: number = Date.now(),
+): { challenge: SecondFactorChallenge; next: string | null } | null {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const token = params.get('challenge_token')?.trim();
+  if (!token) {
+    return null;
+  }
+  const seconds = Number(params.get('expires_in'));
+  const passkeyOptions = decodeOptions(params.get('passkey_options'));
+  const methods = (params.get('methods') ?? '')
+    .split(',')
+    .filter((method): method is SecondFactorMethod =>
+      METHODS.includes(method as SecondFactorMethod),
+    )
+    // A passkey needs the options to ask the browser with.
+    .filter((method) => method !== 'passkey' || passkeyOptions !== null);
+  return {
+    challenge: {
+      token,
+      // Unknown: the server's default life of a challenge, five minutes.
+      expiresAt:
+        now + (Number.isFinite(seconds) && seconds > 0 ? seconds : 300) * 1000,
+      methods,
+      passkeyOptions,
+    },
+    next: params.get('next'),
+  };
+}
+
+function decodeOptions(
+  value: string | null,
+): SecondFactorChallenge['passkeyOptions'] {
+  if (!value) {
+    return null;
+  }
+  try {
+    const base64 = value.replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const parsed: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof (parsed as { challenge?: unknown }).challenge === 'string'
+      ? (parsed as SecondFactorChallenge['passkeyOptions'])
+      : null;
+  } catch {
+    return null;
+  }
+}

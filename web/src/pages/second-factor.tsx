@@ -2,16 +2,23 @@ import {
   browserSupportsWebAuthn,
   startAuthentication,
 } from '@simplewebauthn/browser';
-import { type FormEvent, useEffect, useRef, useState } from 'react';
+import {
+  type FormEvent,
+  useCallback,
+  useEffect,
+  useRef,
+  useState,
+} from 'react';
 import {
   api,
   type SecondFactorChallenge,
   type SecondFactorMethod,
   type User,
 } from '../api';
-import { Field } from '../components/ui';
+import { Field, Link, PageTitle } from '../components/ui';
 import { passkeyErrorText } from '../passkeys';
 import {
+  challengeFromHash,
   firstMethod,
   isChallengeExpired,
   METHOD_LABELS,
@@ -232,3 +239,52 @@ function CodeField({
 
 /** A passkey ceremony that failed in the browser, already put in words. */
 class PasskeyError extends Error {}
+
+/**
+ * `/sign-in/second-factor#challenge_token=…`, where the server sends a browser whose sign-in
+ * through an external provider needs the second step. The fragment is read once and leaves the
+ * address bar at once: it holds half a sign-in.
+ */
+export function SecondFactorPage({
+  onSignedIn,
+}: {
+  onSignedIn: (user: User, next: string | null) => void;
+}) {
+  const [handed] = useState(() => challengeFromHash(window.location.hash));
+  const [over, setOver] = useState<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (window.location.hash) {
+      window.history.replaceState(
+        window.history.state,
+        '',
+        window.location.pathname + window.location.search,
+      );
+    }
+  }, []);
+  const signedIn = useCallback(
+    (user: User) => onSignedIn(user, handed?.next ?? null),
+    [handed, onSignedIn],
+  );
+  return (
+    <section className="narrow">
+      <PageTitle>Sign in</PageTitle>
+      {handed && over === undefined ? (
+        <SecondFactorStep
+          challenge={handed.challenge}
+          onSignedIn={signedIn}
+          onStartOver={setOver}
+        />
+      ) : (
+        <>
+          <p className="notice error" role="alert">
+            {over ??
+              'There is no sign-in to finish here: it was finished, or the link is incomplete.'}
+          </p>
+          <p>
+            <Link href="/sign-in">Sign in again</Link>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}
