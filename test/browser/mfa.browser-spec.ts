@@ -1,8 +1,6 @@
 // The console's second factors in Chromium against the real server (issue 16): an authenticator
 // app enrolled on /security and used at sign-in with codes computed here, recovery codes, the
 // re-authentication prompt, and an administrator's reset.
-import { generate } from 'otplib';
-import type { Page } from 'playwright-core';
 import {
   ADMIN,
   chromiumPath,
@@ -24,23 +22,12 @@ import {
   passwordStep,
   signOut,
 } from './mfa-support';
+import { enrolTotp, totpCode } from './mfa-totp';
 
 const describeWithChromium = chromiumPath ? describe : describe.skip;
 if (!chromiumPath) {
   // eslint-disable-next-line no-console -- the reason a whole suite did not run
   console.warn(`Second-factor browser tests ${SKIP_REASON}`);
-}
-
-/**
- * The code an authenticator app would show for `secret`, `stepsAhead` time steps from now. The
- * server accepts one step either side and refuses a step it has seen, so a second code in the
- * same 30 seconds is taken from the next step rather than waited for.
- */
-function totpCode(secret: string, stepsAhead = 0): Promise<string> {
-  return generate({
-    secret,
-    epoch: Math.floor(Date.now() / 1000) + stepsAhead * 30,
-  });
 }
 
 /** Seconds a sign-in counts as recent here: short, so a test can outlive it. */
@@ -50,32 +37,6 @@ function outliveFreshness(): Promise<void> {
   return new Promise((resolve) =>
     setTimeout(resolve, (FRESH_SECONDS + 1) * 1000),
   );
-}
-
-/** Turns the authenticator app on from /security: its secret and the recovery codes shown. */
-async function enrolTotp(
-  page: Page,
-): Promise<{ secret: string; codes: string[] }> {
-  await goToSecurity(page);
-  await page
-    .getByRole('button', { name: 'Set up an authenticator app' })
-    .click();
-  const shown = page.getByTestId('totp-secret');
-  await shown.waitFor();
-  const secret = ((await shown.textContent()) ?? '').replace(/\s+/g, '');
-  expect(secret).toMatch(/^[A-Z2-7]{32}$/);
-  // The QR code is the image the server made.
-  const qr = page.getByRole('img', { name: /QR code/ });
-  expect(await qr.getAttribute('src')).toMatch(/^data:image\/(png|svg)/);
-  await page.getByLabel('Code from the app').fill(await totpCode(secret));
-  await page.getByRole('button', { name: 'Turn on' }).click();
-  const list = page.getByTestId('recovery-codes');
-  await list.waitFor();
-  const codes = (await list.locator('li').allTextContents()).map((code) =>
-    code.trim(),
-  );
-  expect(codes).toHaveLength(10);
-  return { secret, codes };
 }
 
 describeWithChromium(
