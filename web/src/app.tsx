@@ -110,6 +110,11 @@ export function App() {
     navigate(safeNext(to), { replace: true });
   }, []);
 
+  const accountDeleted = useCallback(() => {
+    setUser(null);
+    navigate('/sign-in?deleted=1', { replace: true });
+  }, []);
+
   const signedOut = useCallback(() => {
     api.setCsrfToken(null);
     setUser(null);
@@ -245,6 +250,11 @@ export function App() {
             <SecondFactorPage onSignedIn={signedInAfterStep} />
           ) : (
             <>
+              {query.get('deleted') && (
+                <p className="notice ok" role="status">
+                  Your account is deleted.
+                </p>
+              )}
               {query.get('ended') && (
                 <p className="notice" role="status">
                   Your session has ended. Please sign in again.
@@ -260,6 +270,7 @@ export function App() {
             user={user}
             setUser={setUser}
             signedOut={signedOut}
+            accountDeleted={accountDeleted}
           />
         )}
       </main>
@@ -278,16 +289,20 @@ function SignedInPage({
   user,
   setUser,
   signedOut,
+  accountDeleted,
 }: {
   path: string;
   query: URLSearchParams;
   user: User;
   setUser: (user: User) => void;
   signedOut: () => void;
+  accountDeleted: () => void;
 }) {
   const isAdmin = user.roles.includes('admin');
   if (path === '/profile' || path === '/' || PUBLIC_PATHS.includes(path)) {
-    return <ProfilePage user={user} onChanged={setUser} />;
+    return (
+      <ProfilePage user={user} onChanged={setUser} onDeleted={accountDeleted} />
+    );
   }
   if (path === '/sign-in-methods') {
     return <SignInMethodsPage user={user} query={query} />;

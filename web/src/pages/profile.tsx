@@ -6,7 +6,8 @@ import {
   isReauthenticationRequired,
   type User,
 } from '../api';
-import { Field, Link, PageTitle } from '../components/ui';
+import { deleteOwnAccount } from '../account';
+import { ConfirmButton, Field, Link, PageTitle } from '../components/ui';
 import { useForm } from '../components/use-form';
 import {
   emailStatus,
@@ -18,9 +19,11 @@ import {
 export function ProfilePage({
   user,
   onChanged,
+  onDeleted,
 }: {
   user: User;
   onChanged: (user: User) => void;
+  onDeleted: () => void;
 }) {
   return (
     <>
@@ -31,7 +34,44 @@ export function ProfilePage({
       </p>
       <ProfileForm user={user} onChanged={onChanged} />
       <PasswordForm />
+      <DeleteAccount user={user} onDeleted={onDeleted} />
     </>
+  );
+}
+
+function DeleteAccount({
+  user,
+  onDeleted,
+}: {
+  user: User;
+  onDeleted: () => void;
+}) {
+  return (
+    <section className="card" aria-labelledby="delete-title">
+      <h2 id="delete-title">Delete your account</h2>
+      {user.roles.includes('admin') ? (
+        <p className="muted">
+          An administrator’s account is deleted by another administrator, so
+          that administration is never locked out.
+        </p>
+      ) : (
+        <>
+          <p className="muted">
+            Deletes your account and everything of it: sessions, tokens, API
+            keys, second factors and passkeys. This cannot be undone.
+          </p>
+          <ConfirmButton
+            label="Delete my account"
+            confirmLabel="Yes, delete my account"
+            question={`Delete the account ${user.username} for good?`}
+            onConfirm={async () => {
+              await deleteOwnAccount(api);
+              onDeleted();
+            }}
+          />
+        </>
+      )}
+    </section>
   );
 }
 
