@@ -249,6 +249,30 @@ describeWithChromium(
       await context.close();
     });
 
+    it('deletes one’s own account after confirming it is them', async () => {
+      const { context, page } = await newUser(app, MOBILE);
+      const username = await registerPerson(app, 'gone');
+      await signInOnPage(page, username);
+      await outliveFreshness();
+      await page.getByRole('button', { name: 'Delete my account' }).click();
+      await page
+        .getByRole('button', { name: 'Yes, delete my account' })
+        .click();
+      const dialog = page.getByRole('dialog', { name: 'Confirm it’s you' });
+      await dialog.getByLabel('Your password').fill(PERSON_PASSWORD);
+      await dialog
+        .getByRole('button', { name: 'Confirm', exact: true })
+        .click();
+      await page.getByText('Your account is deleted.').waitFor();
+      await expectAccessible(page, 'account-deleted');
+
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(PERSON_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page.getByText('Invalid username or password').waitFor();
+      await context.close();
+    });
+
     it('lets an administrator see a user’s factors and reset them', async () => {
       const person = await newUser(app);
       const username = await registerPerson(app, 'lost');
