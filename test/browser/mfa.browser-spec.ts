@@ -1,6 +1,7 @@
 // The console's second factors in Chromium against the real server (issue 16): an authenticator
 // app enrolled on /security and used at sign-in with codes computed here, recovery codes, the
 // re-authentication prompt, and an administrator's reset.
+import { createHash } from 'node:crypto';
 import {
   ADMIN,
   chromiumPath,
@@ -246,6 +247,63 @@ describeWithChromium(
         .waitFor();
       await signOut(page);
       await signInOnPage(page, username);
+      await context.close();
+    });
+
+    it('asks for the second step on an app’s sign-in page too, then the app gets its code', async () => {
+      const registered = await fetch(`${app.url}/api/oauth-clients`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({
+          client_name: 'Photo Printer',
+          redirect_uris: [`${app.url}/test-callback`],
+          scope: 'openid profile',
+        }),
+      });
+      expect(registered.status).toBe(201);
+      const client = (await registered.json()) as { client_id: string };
+      const username = await registerPerson(app, 'oapp');
+      const first = await newUser(app);
+      await signInOnPage(first.page, username);
+      const { secret } = await enrolTotp(first.page);
+      await first.context.close();
+
+      const authorization = new URL(`${app.url}/oauth/authorize`);
+      authorization.search = new URLSearchParams({
+        client_id: client.client_id,
+        response_type: 'code',
+        redirect_uri: `${app.url}/test-callback`,
+        scope: 'openid profile',
+        state: 'state-2fa',
+        code_challenge: createHash('sha256')
+          .update('v'.repeat(43))
+          .digest('base64url'),
+        code_challenge_method: 'S256',
+      }).toString();
+      const { context, page } = await newUser(app, MOBILE);
+      await page.goto(authorization.href);
+      await page
+        .getByRole('heading', { level: 1, name: 'Sign in to Photo Printer' })
+        .waitFor();
+      await page.getByLabel('Username').fill(username);
+      await page.getByLabel('Password').fill(PERSON_PASSWORD);
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await page
+        .getByLabel('Code from your authenticator app')
+        .fill(await totpCode(secret, 1));
+      await screenshot(page, 'oauth-second-step');
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page
+        .getByRole('heading', { level: 1, name: 'Photo Printer wants to:' })
+        .waitFor();
+      await page.getByRole('button', { name: 'Allow' }).click();
+      await page.waitForURL((url) => url.pathname === '/test-callback');
+      const callback = new URL(page.url());
+      expect(callback.searchParams.get('state')).toBe('state-2fa');
+      expect(callback.searchParams.get('code')).toBeTruthy();
       await context.close();
     });
 
