@@ -11,6 +11,10 @@ const esmPackages = [
   'file-type',
   // ESM-only since v6: verifies ES256/EdDSA access tokens (jsonwebtoken has no EdDSA)
   'jose',
+  // ESM-only: otplib's default crypto and base32 plugins (TOTP)
+  '@noble',
+  '@otplib',
+  '@scure',
   // ESM-only: the OAuth 2.0 / OIDC provider and, in tests, the relying party that talks to it
   'oauth4webapi',
   'oidc-provider',

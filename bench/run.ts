@@ -111,6 +111,9 @@ function serverEnv(
     RATE_LIMIT_OAUTH_TOKEN: options.rateLimit,
     LOG_LEVEL: options.logLevel,
     ACCESS_TOKEN_TTL: '2h',
+    // No SMTP server in a benchmark: production refuses to start with mail features on.
+    EMAIL_VERIFICATION: 'off',
+    PASSWORD_RESET: 'off',
   };
 }
 

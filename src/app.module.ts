@@ -8,11 +8,15 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { ExamplesModule } from './examples/examples.module';
 import { ExternalAuthModule } from './external-auth/external-auth.module';
+import { FreshAuthModule } from './fresh-auth/fresh-auth.module';
 import { HealthModule } from './health/health.module';
 import { OAuthClientsModule } from './oauth-clients/oauth-clients.module';
 import { OAuthModule } from './oauth/oauth.module';
+import { PasskeysModule } from './passkeys/passkeys.module';
+import { PasswordResetModule } from './password-reset/password-reset.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
+import { SecondFactorsModule } from './second-factors/second-factors.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
 
@@ -29,6 +33,7 @@ export class AppModule {
         RateLimitModule,
         HealthModule,
         UsersModule,
+        FreshAuthModule,
         AuthModule,
         ExamplesModule,
         AuditModule,
@@ -36,6 +41,9 @@ export class AppModule {
         OAuthClientsModule,
         OAuthModule,
         ExternalAuthModule,
+        PasskeysModule,
+        SecondFactorsModule,
+        PasswordResetModule,
       ],
       providers: [
         {

@@ -1,6 +1,7 @@
 // External identities (#15): the accounts a first external sign-in creates, linking and
 // unlinking, accounts without a password, and the sign-in methods API. The service is driven
 // directly, as the sign-in flow calls it once a provider's answer is verified.
+import { FreshAuthService } from '../src/fresh-auth/fresh-auth.service';
 import { randomBytes } from 'node:crypto';
 import { ConflictException, ForbiddenException } from '@nestjs/common';
 import { DataSource } from 'typeorm';
@@ -73,6 +74,8 @@ describe('external identities', () => {
     const session = await t.app
       .get(SessionsService)
       .create(user.id, user.tokensValidAfter, { ip: null, userAgent: null });
+    // As the external sign-in's callback does: the session comes from a sign-in just now.
+    await t.app.get(FreshAuthService).record(user.id, session.id);
     return {
       cookie: `sid=${encodeURIComponent(session.token)}`,
       csrf: session.csrfToken,

@@ -23,7 +23,9 @@ interface UserJson {
 describe('/api/profile', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await createTestApp();
+    // Email changes apply at once without verification; with it (the default), they wait for
+    // the emailed link: test/email-verification.e2e-spec.ts.
+    t = await createTestApp({ env: { EMAIL_VERIFICATION: 'off' } });
   });
   afterAll(() => t.close());
 
@@ -55,6 +57,8 @@ describe('/api/profile', () => {
         id: user.id,
         username,
         email: `${username}@example.com`,
+        email_verified: false,
+        pending_email: null,
         first_name: 'Ada',
         last_name: 'Lovelace',
         roles: ['user'],

@@ -128,6 +128,23 @@ describe('the server process', () => {
     expect(server.output()).not.toMatch(/\n\s+at /);
   });
 
+  it('refuses to start in production without SMTP_URL while a mail feature is on, with a clear message', async () => {
+    const server = startServer(
+      {
+        NODE_ENV: 'production',
+        KEYS_SECRET: 'k'.repeat(48),
+        DATA_DIR: dataDir,
+        ...database.env,
+      },
+      await freePort(),
+    );
+    expect(await server.exited).toBe(1);
+    expect(server.output()).toContain(
+      'SMTP_URL is required when NODE_ENV=production while EMAIL_VERIFICATION or PASSWORD_RESET is on',
+    );
+    expect(server.output()).not.toMatch(/\n\s+at /);
+  });
+
   it('finishes an in-flight login on SIGTERM, then exits; its logs hold no secret', async () => {
     const server = startServer(
       { DATA_DIR: dataDir, BCRYPT_COST: '12', ...database.env },

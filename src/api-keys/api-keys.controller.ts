@@ -18,6 +18,7 @@ import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { FULL_ACCESS } from '../auth/scopes';
+import { FreshAuthService } from '../fresh-auth/fresh-auth.service';
 import { ApiKeysService } from './api-keys.service';
 import {
   ApiKeyResponse,
@@ -35,6 +36,7 @@ export class ApiKeysController {
   constructor(
     private readonly apiKeys: ApiKeysService,
     private readonly audit: AuditService,
+    private readonly freshAuth: FreshAuthService,
   ) {}
 
   @Post()
@@ -43,9 +45,14 @@ export class ApiKeysController {
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: CreateApiKeyDto,
   ): Promise<CreatedApiKeyResponse> {
+    const scopes = dto.scopes ?? [FULL_ACCESS];
+    if (scopes.includes(FULL_ACCESS)) {
+      // A full-access key outlives the session that made it: a stolen session must not mint one.
+      await this.freshAuth.assertFresh(user);
+    }
     const { apiKey, key } = await this.apiKeys.create(user.id, {
       name: dto.name,
-      scopes: dto.scopes ?? [FULL_ACCESS],
+      scopes,
       expiresInDays: dto.expires_in_days,
     });
     this.audit.record({

@@ -28,6 +28,19 @@ export const AUDIT_EVENT_TYPES = [
   'external_account_created',
   'external_identity_linked',
   'external_identity_unlinked',
+  'passkey_registered',
+  'passkey_renamed',
+  'passkey_deleted',
+  'totp_enabled',
+  'totp_disabled',
+  'recovery_codes_generated',
+  'recovery_code_used',
+  'email_verification_sent',
+  'email_verified',
+  'email_change_requested',
+  'email_changed',
+  'password_reset_requested',
+  'password_reset',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -13,11 +13,13 @@ import {
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
+  ApiExtraModels,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
   ApiUnsupportedMediaTypeResponse,
+  getSchemaPath,
 } from '@nestjs/swagger';
 import {
   CREDENTIALS_BAD_REQUEST,
@@ -37,6 +39,7 @@ import { RegisterDto } from './dto/register.dto';
 import {
   RegisteredResponse,
   TokenPairResponse,
+  UnverifiedRegistrationResponse,
 } from './dto/token-pair.response';
 
 @ApiTags('accounts and tokens')
@@ -46,14 +49,26 @@ export class AuthController {
 
   @Post('register')
   @Public()
-  @ApiCreatedResponse({ type: RegisteredResponse })
+  @ApiCreatedResponse({
+    description:
+      'The account and a token pair; with an email, a link to verify it is mailed. Under REQUIRE_VERIFIED_EMAIL (email then required) no tokens: { user, message }, sign in once verified',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(RegisteredResponse) },
+        { $ref: getSchemaPath(UnverifiedRegistrationResponse) },
+      ],
+    },
+  })
+  @ApiExtraModels(RegisteredResponse, UnverifiedRegistrationResponse)
   @ApiBadRequestResponse(CREDENTIALS_BAD_REQUEST)
   @ApiConflictResponse({
     type: ErrorResponse,
     description: 'username or email taken (whatever its case)',
   })
   @ApiUnsupportedMediaTypeResponse(UNSUPPORTED_MEDIA_TYPE)
-  register(@Body() dto: RegisterDto): Promise<RegisteredResponse> {
+  register(
+    @Body() dto: RegisterDto,
+  ): Promise<RegisteredResponse | UnverifiedRegistrationResponse> {
     return this.auth.register({
       username: dto.username,
       password: dto.password,

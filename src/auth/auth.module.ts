@@ -1,10 +1,11 @@
 // Owns authentication: the passport strategies (registered once, under the contract's scheme
 // names), the account flows and the profile routes. Imports users, tokens, signing-keys,
-// api-keys, sessions and audit.
+// api-keys, sessions, audit and email-verification.
 import { Module } from '@nestjs/common';
 import { PassportModule } from '@nestjs/passport';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
 import { AuditModule } from '../audit/audit.module';
+import { EmailVerificationModule } from '../email-verification/email-verification.module';
 import { SessionsModule } from '../sessions/sessions.module';
 import { SigningKeysModule } from '../signing-keys/signing-keys.module';
 import { TokensModule } from '../tokens/tokens.module';
@@ -27,6 +28,7 @@ import { SessionStrategy } from './strategies/session.strategy';
     ApiKeysModule,
     SessionsModule,
     AuditModule,
+    EmailVerificationModule,
   ],
   controllers: [AuthController, ProfileController],
   providers: [

@@ -5,6 +5,8 @@ import {
   Logger,
 } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
+import { EmailVerificationService } from '../email-verification/email-verification.service';
+import { FreshAuthService } from '../fresh-auth/fresh-auth.service';
 import { UnauthorizedWithChallengeException } from '../common/http/unauthorized-with-challenge.exception';
 import { AccessTokenService } from '../tokens/access-token.service';
 import { SessionsService } from '../sessions/sessions.service';
@@ -25,6 +27,7 @@ import { FULL_ACCESS } from './scopes';
 import type {
   RegisteredResponse,
   TokenPairResponse,
+  UnverifiedRegistrationResponse,
 } from './dto/token-pair.response';
 
 /** Account flows that span users and tokens: register, login, refresh, logout, password change. */
@@ -39,9 +42,22 @@ export class AuthService {
     private readonly revocation: RevocationService,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly emailVerification: EmailVerificationService,
+    private readonly freshAuth: FreshAuthService,
   ) {}
 
-  async register(input: NewUser): Promise<RegisteredResponse> {
+  /**
+   * Under REQUIRE_VERIFIED_EMAIL an email is required and no tokens are issued: signing in
+   * waits for the emailed link, as for any other sign-in.
+   */
+  async register(
+    input: NewUser,
+  ): Promise<RegisteredResponse | UnverifiedRegistrationResponse> {
+    if (this.emailVerification.required && !input.email) {
+      throw new BadRequestException(
+        'email is required: this server signs in only accounts whose email address is verified (REQUIRE_VERIFIED_EMAIL)',
+      );
+    }
     const user = await this.users.create(input);
     this.audit.record({
       type: 'register',
@@ -49,6 +65,13 @@ export class AuthService {
       userId: user.id,
       username: user.username,
     });
+    await this.emailVerification.sendForNewAccount(user);
+    if (this.emailVerification.required) {
+      return {
+        user: toUserResponse(user),
+        message: `Follow the link sent to ${user.email} to verify it, then sign in`,
+      };
+    }
     return { user: toUserResponse(user), ...(await this.issueTokens(user)) };
   }
 
@@ -210,6 +233,7 @@ export class AuthService {
     currentPassword: string,
     newPassword: string,
   ): Promise<void> {
+    await this.freshAuth.assertFresh(user);
     if (!(await this.users.passwordMatches(user.id, currentPassword))) {
       this.audit.record({
         type: 'password_change',
@@ -260,6 +284,8 @@ export class AuthService {
       user.id,
       user.tokensValidAfter,
     );
+    // A token from a sign-in may take sensitive actions for a while; its refreshed successors may not.
+    await this.freshAuth.record(user.id, access.jti);
     return pair(access.token, refreshToken, access.expiresIn);
   }
 }

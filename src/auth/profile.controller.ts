@@ -1,5 +1,15 @@
 import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ErrorResponse } from '../common/http/error.response';
+import { EmailVerificationService } from '../email-verification/email-verification.service';
+import { FreshAuthService } from '../fresh-auth/fresh-auth.service';
 import { toUserResponse, UserEnvelope } from '../users/dto/user.response';
 import { UsersService } from '../users/users.service';
 import { AuthService } from './auth.service';
@@ -17,6 +27,8 @@ export class ProfileController {
   constructor(
     private readonly users: UsersService,
     private readonly auth: AuthService,
+    private readonly emailVerification: EmailVerificationService,
+    private readonly freshAuth: FreshAuthService,
   ) {}
 
   @Get()
@@ -29,13 +41,46 @@ export class ProfileController {
 
   @Patch()
   @Auth('jwt', 'session')
-  @ApiOkResponse({ type: UserEnvelope })
+  @ApiOkResponse({
+    type: UserEnvelope,
+    description:
+      'With email verification on (EMAIL_VERIFICATION), a new email waits as pending_email until the link mailed to it is followed (email is unchanged meanwhile); null removes the email at once',
+  })
+  @ApiBadRequestResponse({
+    type: ErrorResponse,
+    description:
+      'A field is invalid; or email null while REQUIRE_VERIFIED_EMAIL is on',
+  })
+  @ApiConflictResponse({
+    type: ErrorResponse,
+    description: 'Another account holds this email address',
+  })
+  @ApiForbiddenResponse({
+    type: ErrorResponse,
+    description:
+      'Changing or removing the email needs a sign-in within FRESH_AUTH_WINDOW: reason reauthentication_required (POST /api/auth/reauthenticate, then retry)',
+  })
   async update(
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: UpdateProfileDto,
   ): Promise<UserEnvelope> {
+    if (dto.email !== undefined) {
+      const current = await this.users.getById(user.id);
+      // The email is where a password reset goes: a stolen session must not redirect it.
+      if ((dto.email?.toLowerCase() ?? null) !== current.email) {
+        await this.freshAuth.assertFresh(user);
+      }
+    }
+    const deferEmail =
+      this.emailVerification.enabled &&
+      dto.email !== undefined &&
+      dto.email !== null;
+    // The email first: a 409 for it changes nothing else.
+    if (deferEmail && dto.email) {
+      await this.emailVerification.requestChange(user.id, dto.email);
+    }
     const updated = await this.users.updateProfile(user.id, {
-      email: dto.email,
+      email: deferEmail ? undefined : dto.email,
       firstName: dto.first_name,
       lastName: dto.last_name,
     });

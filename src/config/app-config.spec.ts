@@ -6,6 +6,8 @@ import {
 } from './app-config';
 
 const strongSecret = 'x'.repeat(32);
+/** Production also needs mail while a feature that sends it is on. */
+const smtp = { SMTP_URL: 'smtp://mail.example.com:587' };
 
 describe(loadConfig.name, () => {
   it('starts with nothing set: port 3000, SQLite under data/, cost 12, 15m/30d', () => {
@@ -70,6 +72,7 @@ describe(loadConfig.name, () => {
         NODE_ENV: 'production',
         JWT_ALGORITHM: 'HS256',
         JWT_SECRET: strongSecret,
+        ...smtp,
       }).production,
     ).toBe(true);
   });
@@ -111,6 +114,7 @@ describe(loadConfig.name, () => {
     const config = loadConfig({
       NODE_ENV: 'production',
       KEYS_SECRET: strongSecret,
+      ...smtp,
     });
     expect(config.keysSecret).toBe(strongSecret);
     expect(config.jwtSecret).toBe('');
@@ -238,11 +242,92 @@ describe(loadConfig.name, () => {
   it('makes cookies Secure by default in production only', () => {
     expect(loadConfig({}, () => '').cookieSecure).toBe(false);
     expect(
-      loadConfig({ NODE_ENV: 'production', KEYS_SECRET: strongSecret })
+      loadConfig({ NODE_ENV: 'production', KEYS_SECRET: strongSecret, ...smtp })
         .cookieSecure,
     ).toBe(true);
     expect(loadConfig({ COOKIE_SECURE: 'true' }, () => '').cookieSecure).toBe(
       true,
+    );
+  });
+});
+
+describe(`${loadConfig.name}: mail`, () => {
+  const production = { NODE_ENV: 'production', KEYS_SECRET: strongSecret };
+
+  it('turns email verification and password reset on, writes to the outbox, and requires no verified email by default', () => {
+    const config = loadConfig({}, () => '');
+    expect(config.smtpUrl).toBeNull();
+    expect(config.mailFrom).toBe('Gatehouse <no-reply@localhost>');
+    expect(config.emailVerification).toBe(true);
+    expect(config.passwordReset).toBe(true);
+    expect(config.requireVerifiedEmail).toBe(false);
+    expect(config.emailVerificationTtlSeconds).toBe(86400);
+    expect(config.passwordResetTtlSeconds).toBe(1800);
+    expect(config.rateLimitMailPerAddress).toEqual({
+      limit: 5,
+      ttlSeconds: 3600,
+    });
+    expect(config.rateLimitMailPerIp).toEqual({ limit: 20, ttlSeconds: 3600 });
+  });
+
+  it('takes SMTP_URL and MAIL_FROM, and refuses a URL that is not smtp(s) without echoing it', () => {
+    const config = loadConfig(
+      {
+        SMTP_URL: 'smtps://user:pw@mail.example.com:465',
+        MAIL_FROM: 'Auth <auth@example.com>',
+      },
+      () => '',
+    );
+    expect(config.smtpUrl).toBe('smtps://user:pw@mail.example.com:465');
+    expect(config.mailFrom).toBe('Auth <auth@example.com>');
+    let error: unknown;
+    try {
+      loadConfig({ SMTP_URL: 'https://user:secretpw@mail.example.com' });
+    } catch (caught) {
+      error = caught;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'SMTP_URL must look like smtp://host:587 or smtps://user:password@host:465',
+    ]);
+    expect((error as Error).message).not.toContain('secretpw');
+  });
+
+  it('refuses production without SMTP_URL while a mail feature is on, and not once both are off', () => {
+    const problem =
+      'SMTP_URL is required when NODE_ENV=production while EMAIL_VERIFICATION or PASSWORD_RESET is on (e.g. smtps://user:password@smtp.example.com:465), or set both to off';
+    expect(() => loadConfig(production)).toThrow(problem);
+    expect(() =>
+      loadConfig({ ...production, EMAIL_VERIFICATION: 'off' }),
+    ).toThrow(problem);
+    expect(() => loadConfig({ ...production, PASSWORD_RESET: 'off' })).toThrow(
+      problem,
+    );
+    const off = loadConfig({
+      ...production,
+      EMAIL_VERIFICATION: 'off',
+      PASSWORD_RESET: 'off',
+    });
+    expect(off.emailVerification).toBe(false);
+    expect(off.passwordReset).toBe(false);
+    expect(loadConfig({ ...production, ...smtp }).smtpUrl).toBe(smtp.SMTP_URL);
+  });
+
+  it('refuses REQUIRE_VERIFIED_EMAIL without email verification, and bad switches and lifetimes', () => {
+    expect(() =>
+      loadConfig({ REQUIRE_VERIFIED_EMAIL: 'true', EMAIL_VERIFICATION: 'off' }),
+    ).toThrow(/REQUIRE_VERIFIED_EMAIL=true needs EMAIL_VERIFICATION on/);
+    expect(
+      loadConfig({ REQUIRE_VERIFIED_EMAIL: 'true' }, () => '')
+        .requireVerifiedEmail,
+    ).toBe(true);
+    expect(() => loadConfig({ PASSWORD_RESET: 'maybe' })).toThrow(
+      /PASSWORD_RESET must be true or false \(got "maybe"\)/,
+    );
+    expect(() => loadConfig({ PASSWORD_RESET_TTL: 'soon' })).toThrow(
+      /PASSWORD_RESET_TTL must be a duration/,
+    );
+    expect(() => loadConfig({ RATE_LIMIT_MAIL_PER_IP: 'lots' })).toThrow(
+      /RATE_LIMIT_MAIL_PER_IP must look like N\/unit/,
     );
   });
 });
@@ -349,6 +434,7 @@ describe(`${loadConfig.name}: external sign-in providers`, () => {
       AUTH_PROVIDERS: 'corp',
       AUTH_CORP_CLIENT_ID: 'id',
       AUTH_CORP_CLIENT_SECRET: 'secret',
+      ...smtp,
     };
     expect(
       problemsOf({ ...env, AUTH_CORP_ISSUER: 'http://login.corp.example' }),
@@ -359,6 +445,101 @@ describe(`${loadConfig.name}: external sign-in providers`, () => {
       loadConfig({ ...env, AUTH_CORP_ISSUER: 'http://127.0.0.1:8080' })
         .authProviders[0],
     ).toMatchObject({ issuer: 'http://127.0.0.1:8080' });
+  });
+});
+
+describe(`${loadConfig.name}: passkeys (WEBAUTHN_*)`, () => {
+  function problemsOf(env: Record<string, string>): string[] {
+    try {
+      loadConfig(env);
+    } catch (error) {
+      return (error as ConfigError).problems as string[];
+    }
+    return [];
+  }
+
+  it('takes the RP id and origin from ISSUER_URL, and names the RP Gatehouse, by default', () => {
+    expect(loadConfig({}).webauthn).toEqual({
+      rpId: 'localhost',
+      rpName: 'Gatehouse',
+      origins: ['http://localhost:3000'],
+    });
+    expect(
+      loadConfig({ ISSUER_URL: 'https://auth.example.com/base' }).webauthn,
+    ).toEqual({
+      rpId: 'auth.example.com',
+      rpName: 'Gatehouse',
+      origins: ['https://auth.example.com'],
+    });
+  });
+
+  it('reads WEBAUTHN_RP_ID, WEBAUTHN_RP_NAME and a comma-separated WEBAUTHN_ORIGINS', () => {
+    expect(
+      loadConfig({
+        ISSUER_URL: 'https://auth.example.com',
+        WEBAUTHN_RP_ID: 'Example.com',
+        WEBAUTHN_RP_NAME: 'Example Corp',
+        WEBAUTHN_ORIGINS:
+          'https://auth.example.com, https://app.example.com:8443/ ,https://example.com',
+      }).webauthn,
+    ).toEqual({
+      rpId: 'example.com',
+      rpName: 'Example Corp',
+      origins: [
+        'https://auth.example.com',
+        'https://app.example.com:8443',
+        'https://example.com',
+      ],
+    });
+  });
+
+  it('refuses an RP id that is a URL or an address, naming the variable', () => {
+    expect(problemsOf({ WEBAUTHN_RP_ID: 'https://example.com' })).toEqual([
+      expect.stringMatching(/^WEBAUTHN_RP_ID must be a host name/),
+    ]);
+    expect(problemsOf({ WEBAUTHN_RP_ID: '10.0.0.1' })).toEqual([
+      expect.stringMatching(/^WEBAUTHN_RP_ID must be a host name/),
+    ]);
+  });
+
+  it('refuses origins with a path, plain http off localhost, or a host outside the RP id', () => {
+    expect(
+      problemsOf({
+        WEBAUTHN_RP_ID: 'example.com',
+        WEBAUTHN_ORIGINS:
+          'https://example.com/login,http://app.example.com,https://evil.com,https://notexample.com,ftp://example.com',
+      }),
+    ).toEqual([
+      expect.stringMatching(
+        /^WEBAUTHN_ORIGINS must list origins .*"https:\/\/example.com\/login"/,
+      ),
+      'WEBAUTHN_ORIGINS: http://app.example.com must be https: browsers allow passkeys over plain http only on localhost',
+      'WEBAUTHN_ORIGINS: https://evil.com is not on WEBAUTHN_RP_ID example.com (its host must be example.com or end with .example.com)',
+      'WEBAUTHN_ORIGINS: https://notexample.com is not on WEBAUTHN_RP_ID example.com (its host must be example.com or end with .example.com)',
+      expect.stringMatching(/^WEBAUTHN_ORIGINS must list origins .*ftp:/),
+    ]);
+  });
+
+  it('allows plain http on localhost, and an RP id that ISSUER_URL does not match once set', () => {
+    expect(
+      loadConfig({
+        WEBAUTHN_RP_ID: 'localhost',
+        WEBAUTHN_ORIGINS: 'http://localhost:5173,http://app.localhost:3000',
+      }).webauthn.origins,
+    ).toEqual(['http://localhost:5173', 'http://app.localhost:3000']);
+    expect(problemsOf({ WEBAUTHN_RP_ID: 'example.com' })).toEqual([
+      'WEBAUTHN_ORIGINS: http://localhost:3000 is not on WEBAUTHN_RP_ID example.com (its host must be example.com or end with .example.com)',
+    ]);
+  });
+
+  it('starts on an issuer that is an address (passkeys then work only with settings that fit)', () => {
+    expect(
+      loadConfig({ ISSUER_URL: 'http://127.0.0.1:4000' }).webauthn,
+    ).toEqual({
+      rpId: '127.0.0.1',
+      rpName: 'Gatehouse',
+      origins: ['http://127.0.0.1:4000'],
+    });
   });
 });
 

@@ -36,6 +36,8 @@ export abstract class AppConfig {
    * first use produced instead of revoking the family; 0 makes every reuse a theft.
    */
   declare readonly refreshReuseGraceSeconds: number;
+  /** How recent a sign-in must be for a sensitive action (password or email change, …). */
+  declare readonly freshAuthWindowSeconds: number;
   declare readonly bcryptCost: number;
   /**
    * bcrypt jobs at once while the event loop is busy serving requests; by default one fewer than
@@ -68,6 +70,35 @@ export abstract class AppConfig {
   declare readonly oauthApiResource: string;
   /** External sign-in providers (AUTH_PROVIDERS), in the order given; none by default. */
   declare readonly authProviders: readonly AuthProviderConfig[];
+  /**
+   * smtp:// or smtps:// with any credentials in the URL; null (SMTP_URL unset) writes each
+   * message to DATA_DIR/outbox instead, which production refuses while a mail feature is on.
+   */
+  declare readonly smtpUrl: string | null;
+  declare readonly mailFrom: string;
+  /** EMAIL_VERIFICATION: registration and email changes send a link to confirm the address. */
+  declare readonly emailVerification: boolean;
+  /** PASSWORD_RESET: POST /api/password/forgot sends a reset link. */
+  declare readonly passwordReset: boolean;
+  /** REQUIRE_VERIFIED_EMAIL: password sign-in waits until the account's email is verified. */
+  declare readonly requireVerifiedEmail: boolean;
+  declare readonly emailVerificationTtlSeconds: number;
+  declare readonly passwordResetTtlSeconds: number;
+  /** Mail asked for by public routes (forgot password, resend), per recipient address. */
+  declare readonly rateLimitMailPerAddress: RateLimit;
+  /** The same, per client address. */
+  declare readonly rateLimitMailPerIp: RateLimit;
+  /** Passkeys' relying party (WEBAUTHN_*): by default ISSUER_URL's host name and origin. */
+  declare readonly webauthn: WebAuthnConfig;
+}
+
+export interface WebAuthnConfig {
+  /** The RP id: a host name that every origin's host equals or ends with (`.` + rpId). */
+  readonly rpId: string;
+  /** Shown by the browser and the authenticator when a passkey is created. */
+  readonly rpName: string;
+  /** The origins (scheme://host[:port]) whose pages may create and use passkeys. */
+  readonly origins: readonly string[];
 }
 
 /**
@@ -206,6 +237,12 @@ export function loadConfig(
       problems,
     ),
     refreshReuseGraceSeconds: reuseGrace(env.REFRESH_REUSE_GRACE, problems),
+    freshAuthWindowSeconds: duration(
+      env.FRESH_AUTH_WINDOW,
+      '5m',
+      'FRESH_AUTH_WINDOW',
+      problems,
+    ),
     // bcrypt's own bounds are 4..31; anything above 15 makes a login take seconds.
     bcryptCost: integer(env.BCRYPT_COST, 12, 'BCRYPT_COST', problems, 4, 15),
     bcryptConcurrency: integer(
@@ -266,9 +303,71 @@ export function loadConfig(
     issuerUrl: issuer(env.ISSUER_URL, host, port, problems),
     oauthApiResource: '',
     authProviders: authProviders(env, production, problems),
+    smtpUrl: smtpUrl(env.SMTP_URL, problems),
+    mailFrom: env.MAIL_FROM?.trim() || 'Gatehouse <no-reply@localhost>',
+    emailVerification: boolean(
+      env.EMAIL_VERIFICATION,
+      true,
+      'EMAIL_VERIFICATION',
+      problems,
+    ),
+    passwordReset: boolean(
+      env.PASSWORD_RESET,
+      true,
+      'PASSWORD_RESET',
+      problems,
+    ),
+    requireVerifiedEmail: boolean(
+      env.REQUIRE_VERIFIED_EMAIL,
+      false,
+      'REQUIRE_VERIFIED_EMAIL',
+      problems,
+    ),
+    emailVerificationTtlSeconds: duration(
+      env.EMAIL_VERIFICATION_TTL,
+      '24h',
+      'EMAIL_VERIFICATION_TTL',
+      problems,
+    ),
+    passwordResetTtlSeconds: duration(
+      env.PASSWORD_RESET_TTL,
+      '30m',
+      'PASSWORD_RESET_TTL',
+      problems,
+    ),
+    rateLimitMailPerAddress: rate(
+      env.RATE_LIMIT_MAIL_PER_ADDRESS,
+      '5/hour',
+      'RATE_LIMIT_MAIL_PER_ADDRESS',
+      problems,
+    ),
+    rateLimitMailPerIp: rate(
+      env.RATE_LIMIT_MAIL_PER_IP,
+      '20/hour',
+      'RATE_LIMIT_MAIL_PER_IP',
+      problems,
+    ),
+    webauthn: { rpId: '', rpName: '', origins: [] } as WebAuthnConfig,
   };
   config.oauthApiResource = `${config.issuerUrl}/api`;
+  if (config.issuerUrl) {
+    config.webauthn = webauthn(env, config.issuerUrl, problems);
+  }
 
+  if (
+    production &&
+    !config.smtpUrl &&
+    (config.emailVerification || config.passwordReset)
+  ) {
+    problems.push(
+      'SMTP_URL is required when NODE_ENV=production while EMAIL_VERIFICATION or PASSWORD_RESET is on (e.g. smtps://user:password@smtp.example.com:465), or set both to off',
+    );
+  }
+  if (config.requireVerifiedEmail && !config.emailVerification) {
+    problems.push(
+      'REQUIRE_VERIFIED_EMAIL=true needs EMAIL_VERIFICATION on: nobody could verify an address',
+    );
+  }
   if (Boolean(config.adminUsername) !== Boolean(config.adminPassword)) {
     problems.push('ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
   }
@@ -312,6 +411,72 @@ function issuer(
     return '';
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * Browsers refuse a passkey unless the page's origin is a secure context (https, or http on
+ * localhost) whose host is the RP id or a subdomain of it; refusing such a setting at start saves
+ * an operator from a ceremony that fails in every browser with a vague error.
+ */
+function webauthn(
+  env: Env,
+  issuerUrl: string,
+  problems: string[],
+): WebAuthnConfig {
+  const issuerHost = new URL(issuerUrl).hostname;
+  const rawRpId = env.WEBAUTHN_RP_ID?.trim();
+  const rpId = (rawRpId || issuerHost).toLowerCase();
+  const badRpId =
+    Boolean(rawRpId) && (!HOSTNAME.test(rpId) || isIP(rpId) !== 0);
+  if (badRpId) {
+    problems.push(
+      `WEBAUTHN_RP_ID must be a host name without scheme or port, e.g. example.com or auth.example.com (got "${rawRpId}")`,
+    );
+  }
+  const rpName = env.WEBAUTHN_RP_NAME?.trim() || 'Gatehouse';
+  if (rpName.length > 64) {
+    problems.push('WEBAUTHN_RP_NAME must be at most 64 characters');
+  }
+  const listed = (env.WEBAUTHN_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  const origins: string[] = [];
+  for (const raw of listed.length ? listed : [new URL(issuerUrl).origin]) {
+    const url = URL.canParse(raw) ? new URL(raw) : null;
+    if (
+      !url ||
+      !['http:', 'https:'].includes(url.protocol) ||
+      url.origin !== raw.replace(/\/$/, '')
+    ) {
+      problems.push(
+        `WEBAUTHN_ORIGINS must list origins like https://auth.example.com (scheme, host and port only), separated by commas (got "${raw}")`,
+      );
+      continue;
+    }
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const localhost = host === 'localhost' || host.endsWith('.localhost');
+    // Defaults follow ISSUER_URL as it is (an address in tests); only what was set is held to it.
+    if (listed.length && url.protocol === 'http:' && !localhost) {
+      problems.push(
+        `WEBAUTHN_ORIGINS: ${raw} must be https: browsers allow passkeys over plain http only on localhost`,
+      );
+      continue;
+    }
+    if (
+      (rawRpId || listed.length) &&
+      !badRpId &&
+      host !== rpId &&
+      !host.endsWith(`.${rpId}`)
+    ) {
+      problems.push(
+        `WEBAUTHN_ORIGINS: ${raw} is not on WEBAUTHN_RP_ID ${rpId} (its host must be ${rpId} or end with .${rpId})`,
+      );
+      continue;
+    }
+    origins.push(url.origin);
+  }
+  return { rpId, rpName, origins };
 }
 
 const GITHUB_DEFAULTS = {
@@ -442,6 +607,23 @@ function providerUrl(
     return '';
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/** smtp:// (STARTTLS when offered) or smtps:// (TLS from the start), host required. */
+function smtpUrl(value: string | undefined, problems: string[]): string | null {
+  const raw = value?.trim();
+  if (!raw) {
+    return null;
+  }
+  const url = URL.canParse(raw) ? new URL(raw) : null;
+  if (!url || !['smtp:', 'smtps:'].includes(url.protocol) || !url.hostname) {
+    // The URL may hold a password: name the problem, not the value.
+    problems.push(
+      'SMTP_URL must look like smtp://host:587 or smtps://user:password@host:465',
+    );
+    return null;
+  }
+  return raw;
 }
 
 function parseDatabaseUrl(

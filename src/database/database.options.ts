@@ -3,7 +3,11 @@ import { ApiKey } from '../api-keys/api-key.entity';
 import { AuditEvent } from '../audit/audit-event.entity';
 import type { AppConfig } from '../config/app-config';
 import { ExternalIdentity } from '../external-auth/identities/external-identity.entity';
+import { RecentAuthentication } from '../fresh-auth/recent-authentication.entity';
+import { EmailToken } from '../mail/email-token.entity';
 import { OAuthRecord } from '../oauth/storage/oauth-record.entity';
+import { Passkey } from '../passkeys/passkey.entity';
+import { WebauthnCeremony } from '../passkeys/webauthn-ceremony.entity';
 import { Session } from '../sessions/session.entity';
 import { SigningKey } from '../signing-keys/signing-key.entity';
 import { RefreshToken } from '../tokens/refresh-token.entity';
@@ -11,6 +15,8 @@ import { RevokedToken } from '../tokens/revoked-token.entity';
 import { UsageDaily } from '../usage/usage-daily.entity';
 import { User } from '../users/user.entity';
 import { OAuthClient } from '../oauth-clients/oauth-client.entity';
+import { RecoveryCode } from '../second-factors/recovery-codes/recovery-code.entity';
+import { TotpFactor } from '../second-factors/totp/totp-factor.entity';
 import { postgresMigrations, sqliteMigrations } from './migrations';
 import { usePostgresUtcTimestamps } from './postgres-utc';
 
@@ -27,6 +33,12 @@ export const ENTITIES = [
   OAuthClient,
   OAuthRecord,
   ExternalIdentity,
+  RecentAuthentication,
+  Passkey,
+  WebauthnCeremony,
+  TotpFactor,
+  RecoveryCode,
+  EmailToken,
 ];
 
 /** The one definition of the connection, used by the app, the tests and `ormconfig.ts`. */

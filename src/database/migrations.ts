@@ -5,6 +5,11 @@ import { SigningKeys1795944638840 } from './migrations/postgres/1795944638840-Si
 import { OAuthClients1796000000001 } from './migrations/postgres/1796000000001-OAuthClients';
 import { OAuthRecords1796000100001 } from './migrations/postgres/1796000100001-OAuthRecords';
 import { ExternalIdentities1796000200001 } from './migrations/postgres/1796000200001-ExternalIdentities';
+import { FreshAuth1796000300001 } from './migrations/postgres/1796000300001-FreshAuth';
+import { FreshAuth1796000300000 } from './migrations/sqlite/1796000300000-FreshAuth';
+import { EmailVerification1796000400001 } from './migrations/postgres/1796000400001-EmailVerification';
+import { SecondFactors1796000500001 } from './migrations/postgres/1796000500001-SecondFactors';
+import { Passkeys1796000600001 } from './migrations/postgres/1796000600001-Passkeys';
 import { Initial1795459280829 } from './migrations/sqlite/1795459280829-Initial';
 import { UsageAndAudit1795460895090 } from './migrations/sqlite/1795460895090-UsageAndAudit';
 import { RefreshReuseGrace1795944174019 } from './migrations/sqlite/1795944174019-RefreshReuseGrace';
@@ -12,6 +17,9 @@ import { SigningKeys1795944636363 } from './migrations/sqlite/1795944636363-Sign
 import { OAuthClients1796000000000 } from './migrations/sqlite/1796000000000-OAuthClients';
 import { OAuthRecords1796000100000 } from './migrations/sqlite/1796000100000-OAuthRecords';
 import { ExternalIdentities1796000200000 } from './migrations/sqlite/1796000200000-ExternalIdentities';
+import { EmailVerification1796000400000 } from './migrations/sqlite/1796000400000-EmailVerification';
+import { SecondFactors1796000500000 } from './migrations/sqlite/1796000500000-SecondFactors';
+import { Passkeys1796000600000 } from './migrations/sqlite/1796000600000-Passkeys';
 
 // Each driver has its own generated migrations (TypeORM writes driver-specific SQL); both
 // lists must describe the same schema, which `npm run migration:check` verifies in CI.
@@ -24,6 +32,10 @@ export const sqliteMigrations = [
   OAuthClients1796000000000,
   OAuthRecords1796000100000,
   ExternalIdentities1796000200000,
+  FreshAuth1796000300000,
+  EmailVerification1796000400000,
+  SecondFactors1796000500000,
+  Passkeys1796000600000,
 ];
 export const postgresMigrations = [
   Initial1795459283026,
@@ -33,4 +45,8 @@ export const postgresMigrations = [
   OAuthClients1796000000001,
   OAuthRecords1796000100001,
   ExternalIdentities1796000200001,
+  FreshAuth1796000300001,
+  EmailVerification1796000400001,
+  SecondFactors1796000500001,
+  Passkeys1796000600001,
 ];

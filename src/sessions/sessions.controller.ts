@@ -34,6 +34,7 @@ import {
 } from '../common/http/error.response';
 import { UnauthorizedWithChallengeException } from '../common/http/unauthorized-with-challenge.exception';
 import { AppConfig } from '../config/app-config';
+import { FreshAuthService } from '../fresh-auth/fresh-auth.service';
 import { toUserResponse } from '../users/dto/user.response';
 import { normalizeUsername } from '../users/username';
 import { UsersService } from '../users/users.service';
@@ -54,6 +55,7 @@ export class SessionsController {
     private readonly users: UsersService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
+    private readonly freshAuth: FreshAuthService,
   ) {}
 
   @Post('session')
@@ -93,6 +95,7 @@ export class SessionsController {
       ip: request.ip ?? null,
       userAgent: typeof userAgent === 'string' ? userAgent : null,
     });
+    await this.freshAuth.record(user.id, session.id);
     this.audit.record({
       type: 'login',
       outcome: 'success',

@@ -20,6 +20,22 @@ export class User {
   @Column({ type: 'varchar', length: 254, unique: true, nullable: true })
   email!: string | null;
 
+  /** When `email` was confirmed by following an emailed link; null while unverified. */
+  @Column({ name: 'email_verified_at', type: Date, nullable: true })
+  emailVerifiedAt!: Date | null;
+
+  /**
+   * An address asked for but not confirmed yet: it replaces `email` once its link is followed.
+   * Not unique: of two accounts asking for one address, the first to confirm gets it.
+   */
+  @Column({
+    name: 'pending_email',
+    type: 'varchar',
+    length: 254,
+    nullable: true,
+  })
+  pendingEmail!: string | null;
+
   @Column({ name: 'first_name', type: 'varchar', length: 100, nullable: true })
   firstName!: string | null;
 

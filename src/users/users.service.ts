@@ -1,6 +1,8 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import {
+  BadRequestException,
   ConflictException,
+  ForbiddenException,
   Injectable,
   Logger,
   NotFoundException,
@@ -58,6 +60,8 @@ export interface AdminChanges {
 
 export const USERNAME_TAKEN = 'username is already taken';
 export const EMAIL_TAKEN = 'email is already registered';
+export const EMAIL_NOT_VERIFIED =
+  'Verify your email address before signing in: follow the link sent to it, or ask for another with POST /api/email/verification/resend';
 
 const AUTH_STATE_CACHE_SIZE = 50_000;
 /** How long a verified Basic credential is taken on trust (every change to the user drops it). */
@@ -149,6 +153,8 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
         email,
         firstName: input.firstName ?? null,
         lastName: input.lastName ?? null,
+        emailVerifiedAt: null,
+        pendingEmail: null,
         passwordHash,
         roles: input.roles ?? ['user'],
         disabled: false,
@@ -168,6 +174,11 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
 
   findById(id: string): Promise<User | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /** The account whose current email this is (compared as stored), or null. */
+  findByEmail(email: string): Promise<User | null> {
+    return this.users.findOneBy({ email: email.trim().toLowerCase() });
   }
 
   async getById(id: string): Promise<User> {
@@ -226,6 +237,13 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     // refused like a wrong password, after the same work.
     if (!user?.passwordHash || !matches || tooLong || user.disabled) {
       return null;
+    }
+    // After the password matched, so the refusal tells nothing to someone who does not know it.
+    if (
+      this.config.requireVerifiedEmail &&
+      (user.email === null || user.emailVerifiedAt === null)
+    ) {
+      throw new ForbiddenException(EMAIL_NOT_VERIFIED);
     }
     return user;
   }
@@ -372,15 +390,29 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     await this.forget(id);
   }
 
+  /**
+   * Names, and the email set at once (EMAIL_VERIFICATION off, or removing it): a new address is
+   * unverified. With verification on, a new address goes through `requestEmailChange` instead.
+   */
   async updateProfile(id: string, changes: ProfileChanges): Promise<User> {
+    const current = await this.getById(id);
     const patch: Partial<User> = {};
     if (changes.email !== undefined) {
-      patch.email = changes.email ? changes.email.trim().toLowerCase() : null;
-      const owner = patch.email
-        ? await this.users.findOneBy({ email: patch.email })
-        : null;
-      if (owner && owner.id !== id) {
-        throw new ConflictException(EMAIL_TAKEN);
+      const email = changes.email ? changes.email.trim().toLowerCase() : null;
+      if (email === null && this.config.requireVerifiedEmail) {
+        throw new BadRequestException(
+          'email cannot be removed while REQUIRE_VERIFIED_EMAIL is on: sign-in needs a verified address',
+        );
+      }
+      if (email !== current.email) {
+        if (email && (await this.emailHeldByAnother(id, email))) {
+          throw new ConflictException(EMAIL_TAKEN);
+        }
+        patch.email = email;
+        patch.emailVerifiedAt = null;
+        patch.pendingEmail = null;
+      } else if (email === null && current.pendingEmail !== null) {
+        patch.pendingEmail = null;
       }
     }
     if (changes.firstName !== undefined) {
@@ -389,7 +421,6 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     if (changes.lastName !== undefined) {
       patch.lastName = changes.lastName;
     }
-    await this.getById(id);
     if (Object.keys(patch).length > 0) {
       try {
         await this.users.update({ id }, patch);
@@ -398,6 +429,79 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
       }
     }
     return this.getById(id);
+  }
+
+  /**
+   * Keeps `email` and records the new address as pending until its link is followed; 409 when
+   * another account holds it. Asking for the current address again drops a pending change.
+   */
+  async requestEmailChange(id: string, rawEmail: string): Promise<User> {
+    const email = rawEmail.trim().toLowerCase();
+    const current = await this.getById(id);
+    if (email === current.email) {
+      if (current.pendingEmail !== null) {
+        await this.users.update({ id }, { pendingEmail: null });
+      }
+      return this.getById(id);
+    }
+    if (await this.emailHeldByAnother(id, email)) {
+      throw new ConflictException(EMAIL_TAKEN);
+    }
+    await this.users.update({ id }, { pendingEmail: email });
+    return this.getById(id);
+  }
+
+  /**
+   * The link mailed to `email` was followed: verifies it when it is the account's address, or
+   * makes it the address when it is the pending one (one conditional statement each, so a
+   * change made since wins). Null when it is neither any more; 409 when another account took
+   * the address meanwhile.
+   */
+  async confirmEmail(id: string, rawEmail: string): Promise<User | null> {
+    const email = rawEmail.trim().toLowerCase();
+    const now = new Date();
+    const verified = await this.users.update(
+      { id, email },
+      { emailVerifiedAt: now },
+    );
+    if ((verified.affected ?? 0) === 0) {
+      if (await this.emailHeldByAnother(id, email)) {
+        throw new ConflictException(EMAIL_TAKEN);
+      }
+      let changed;
+      try {
+        changed = await this.users.update(
+          { id, pendingEmail: email },
+          { email, pendingEmail: null, emailVerifiedAt: now },
+        );
+      } catch (error) {
+        throw conflictOr(error);
+      }
+      if ((changed.affected ?? 0) === 0) {
+        return null;
+      }
+    }
+    await this.forget(id);
+    return this.getById(id);
+  }
+
+  /** A password reset proved the account's current address is its owner's. */
+  async markEmailVerified(id: string, rawEmail: string): Promise<void> {
+    await this.users.update(
+      { id, email: rawEmail.trim().toLowerCase(), emailVerifiedAt: IsNull() },
+      { emailVerifiedAt: new Date() },
+    );
+  }
+
+  private async emailHeldByAnother(
+    id: string,
+    email: string,
+  ): Promise<boolean> {
+    const owner = await this.users.findOne({
+      where: { email },
+      select: ['id'],
+    });
+    return owner !== null && owner.id !== id;
   }
 
   async setPassword(id: string, password: string): Promise<void> {

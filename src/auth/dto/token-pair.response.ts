@@ -16,3 +16,13 @@ export class TokenPairResponse {
 export class RegisteredResponse extends TokenPairResponse {
   @ApiProperty({ type: UserResponse }) user!: UserResponse;
 }
+
+/** POST /api/register under REQUIRE_VERIFIED_EMAIL: no tokens until the email is verified. */
+export class UnverifiedRegistrationResponse {
+  @ApiProperty({ type: UserResponse }) user!: UserResponse;
+  @ApiProperty({
+    example:
+      'Follow the link sent to alice@example.com to verify it, then sign in',
+  })
+  message!: string;
+}

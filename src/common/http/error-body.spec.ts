@@ -1,6 +1,7 @@
 import {
   BadRequestException,
   ConflictException,
+  ForbiddenException,
   HttpException,
   UnauthorizedException,
 } from '@nestjs/common';
@@ -31,6 +32,23 @@ describe(toErrorBody.name, () => {
       message: 'username is already taken',
     });
     expect(toErrorBody(new UnauthorizedException()).body.statusCode).toBe(401);
+  });
+
+  it('carries a string `reason` a client must act on, and nothing else of the response', () => {
+    const forbidden = new ForbiddenException({
+      message: 'Re-authenticate',
+      reason: 'reauthentication_required',
+      secret: 'not for the client',
+    });
+    expect(toErrorBody(forbidden).body).toEqual({
+      statusCode: 403,
+      error: 'Forbidden',
+      message: 'Re-authenticate',
+      reason: 'reauthentication_required',
+    });
+    expect(
+      toErrorBody(new ForbiddenException({ message: 'No', reason: 7 })).body,
+    ).toEqual({ statusCode: 403, error: 'Forbidden', message: 'No' });
   });
 
   it("keeps a 4xx error of Fastify's own, with its message", () => {

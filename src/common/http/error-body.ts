@@ -6,6 +6,8 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
+  /** A machine-readable cause where a client must act on it (`reauthentication_required`). */
+  reason?: string;
 }
 
 /**
@@ -60,6 +62,7 @@ export function toErrorBody(error: unknown): {
     const status = error.getStatus();
     const response = error.getResponse();
     let message: string = error.message;
+    let reason: string | undefined;
     if (
       typeof response === 'object' &&
       response !== null &&
@@ -70,13 +73,21 @@ export function toErrorBody(error: unknown): {
       message = Array.isArray(raw)
         ? [...new Set(raw.map(String))].join('; ')
         : String(raw);
+      if ('reason' in response && typeof response.reason === 'string') {
+        reason = response.reason;
+      }
     } else if (typeof response === 'string') {
       message = response;
     }
-    return {
-      body: { statusCode: status, error: reasonPhrase(status), message },
-      internal: false,
+    const body: ErrorBody = {
+      statusCode: status,
+      error: reasonPhrase(status),
+      message,
     };
+    if (reason) {
+      body.reason = reason;
+    }
+    return { body, internal: false };
   }
   const { statusCode, message } = error as {
     statusCode?: unknown;

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** The shape of every error answer (see AllExceptionsFilter), for the OpenAPI document. */
 export class ErrorResponse {
@@ -16,6 +16,14 @@ export class ErrorResponse {
     description: 'What is wrong and, where it can, what to send instead',
   })
   message!: string;
+
+  @ApiPropertyOptional({
+    example: 'reauthentication_required',
+    description:
+      'Present where a client must act on the cause: `reauthentication_required` (403) means ' +
+      'POST /api/auth/reauthenticate, then retry',
+  })
+  reason?: string;
 }
 
 /** The 400 of the routes that take a username and password in the body. */

@@ -29,6 +29,7 @@ import { liveConsoleSession } from '../../auth/console-session';
 import { SESSION_COOKIE } from '../../auth/guards/presented-credentials';
 import { ErrorResponse } from '../../common/http/error.response';
 import { AppConfig } from '../../config/app-config';
+import { FreshAuthService } from '../../fresh-auth/fresh-auth.service';
 import { sessionCookieOptions } from '../../sessions/session-cookie';
 import {
   type ActiveSession,
@@ -76,6 +77,7 @@ export class ExternalSignInController {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     @Inject(EXTERNAL_ACCOUNTS) private readonly accounts: ExternalAccounts,
+    private readonly freshAuth: FreshAuthService,
   ) {
     // Derived from the secret every instance must share anyway (KEYS_SECRET, which decrypts the
     // signing keys; JWT_SECRET under HS256), so a flow may return to another instance.
@@ -258,6 +260,7 @@ export class ExternalSignInController {
           userAgent: typeof userAgent === 'string' ? userAgent : null,
         },
       );
+      await this.freshAuth.record(user.id, session.id);
       this.audit.record({
         type: 'login',
         outcome: 'success',

@@ -7,6 +7,18 @@ export class UserResponse {
   @ApiProperty({ example: 'alice' }) username!: string;
   @ApiProperty({ type: String, nullable: true, example: 'alice@example.com' })
   email!: string | null;
+  @ApiProperty({
+    description:
+      'Whether `email` was confirmed by following the link mailed to it; false without an email',
+  })
+  email_verified!: boolean;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description:
+      'An address asked for and not confirmed yet: it replaces `email` once its link is followed',
+  })
+  pending_email!: string | null;
   @ApiProperty({ type: String, nullable: true }) first_name!: string | null;
   @ApiProperty({ type: String, nullable: true }) last_name!: string | null;
   @ApiProperty({ enum: ROLES, isArray: true }) roles!: Role[];
@@ -20,6 +32,8 @@ export function toUserResponse(user: User): UserResponse {
     id: user.id,
     username: user.username,
     email: user.email,
+    email_verified: user.email !== null && user.emailVerifiedAt !== null,
+    pending_email: user.pendingEmail,
     first_name: user.firstName,
     last_name: user.lastName,
     roles: [...user.roles],
