@@ -2,6 +2,7 @@
 // an app would show them, and enrolment through /security.
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
+import { PERSON_PASSWORD } from './browser-support';
 import { goToSecurity } from './mfa-support';
 
 /**
@@ -16,16 +17,27 @@ export function totpCode(secret: string, stepsAhead = 0): Promise<string> {
   });
 }
 
-/** Turns the authenticator app on from /security: its secret and the recovery codes shown. */
+/**
+ * Turns the authenticator app on from /security: its secret and the recovery codes shown.
+ * Starting needs a recent sign-in; when the test's took longer than the server's window, the
+ * prompt asks for `password` first.
+ */
 export async function enrolTotp(
   page: Page,
+  password: string = PERSON_PASSWORD,
 ): Promise<{ secret: string; codes: string[] }> {
   await goToSecurity(page);
   await page
     .getByRole('button', { name: 'Set up an authenticator app' })
     .click();
   const shown = page.getByTestId('totp-secret');
-  await shown.waitFor();
+  const prompt = page.getByRole('dialog', { name: 'Confirm it’s you' });
+  await shown.or(prompt).waitFor();
+  if (await prompt.isVisible()) {
+    await prompt.getByLabel('Your password').fill(password);
+    await prompt.getByRole('button', { name: 'Confirm', exact: true }).click();
+    await shown.waitFor();
+  }
   const secret = ((await shown.textContent()) ?? '').replace(/\s+/g, '');
   expect(secret).toMatch(/^[A-Z2-7]{32}$/);
   // The QR code is the image the server made.
