@@ -17,6 +17,7 @@ import { PasswordResetModule } from './password-reset/password-reset.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RedisModule } from './redis/redis.module';
 import { SecondFactorsModule } from './second-factors/second-factors.module';
+import { SignInModule } from './sign-in/sign-in.module';
 import { UsageModule } from './usage/usage.module';
 import { UsersModule } from './users/users.module';
 
@@ -44,6 +45,7 @@ export class AppModule {
         PasskeysModule,
         SecondFactorsModule,
         PasswordResetModule,
+        SignInModule,
       ],
       providers: [
         {

@@ -14,11 +14,7 @@ import {
 import { WebauthnCeremony } from '../src/passkeys/webauthn-ceremony.entity';
 import { UsersService } from '../src/users/users.service';
 import { createTestApp, type TestApp } from './support/app';
-import {
-  loginAs,
-  registerUser,
-  type RegisteredUser,
-} from './support/factories';
+import { registerUser, type RegisteredUser } from './support/factories';
 import { bearer } from './support/http';
 import {
   AuthenticatorError,
@@ -407,7 +403,8 @@ describe('passkeys', () => {
 
     it('deletes only with a recent sign-in: a refreshed or old credential must re-authenticate', async () => {
       const user = await registerUser(t.http);
-      const { id } = await addPasskey(user, new SoftwareAuthenticator());
+      const phone = new SoftwareAuthenticator();
+      const { id } = await addPasskey(user, phone);
       const refreshed = await t.http
         .post('/api/refresh')
         .send({ refresh_token: user.refreshToken })
@@ -423,11 +420,19 @@ describe('passkeys', () => {
         message: expect.stringContaining('POST /api/auth/reauthenticate'),
       });
 
-      const { accessToken } = await loginAs(
-        t.http,
-        user.username,
-        user.password,
-      );
+      // With a passkey the password alone signs in no more: the passkey is the second step.
+      const challenge = await t.http
+        .post('/api/login')
+        .send({ username: user.username, password: user.password })
+        .expect(200);
+      const signedIn = await t.http
+        .post('/api/login/second-factor')
+        .send({
+          challenge_token: challenge.body.challenge_token,
+          passkey: phone.get(challenge.body.passkey_options, origin),
+        })
+        .expect(200);
+      const accessToken = signedIn.body.access_token as string;
       jest
         .spyOn(Date, 'now')
         .mockReturnValue(

@@ -41,6 +41,10 @@ export const AUDIT_EVENT_TYPES = [
   'email_changed',
   'password_reset_requested',
   'password_reset',
+  'second_factor_failed',
+  'reauthenticated',
+  'account_deleted',
+  'second_factors_reset',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

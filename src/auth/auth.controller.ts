@@ -18,6 +18,7 @@ import {
   ApiOkResponse,
   ApiTags,
   ApiUnauthorizedResponse,
+  ApiTooManyRequestsResponse,
   ApiUnsupportedMediaTypeResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
@@ -27,6 +28,8 @@ import {
   UNSUPPORTED_MEDIA_TYPE,
 } from '../common/http/error.response';
 import { fieldRequired } from '../common/http/required-field';
+import { SecondFactorRequiredResponse } from '../sign-in/dto/sign-in.response';
+import type { SecondFactorRequired } from '../sign-in/sign-in.service';
 import { AuthService } from './auth.service';
 import type { AuthenticatedUser } from './authenticated-user';
 import { parseBasicCredentials } from './basic-credentials';
@@ -94,17 +97,32 @@ export class AuthController {
     required: false,
     description: 'or send the credentials as Authorization: Basic',
   })
-  @ApiOkResponse({ type: TokenPairResponse })
+  @ApiExtraModels(TokenPairResponse, SecondFactorRequiredResponse)
+  @ApiOkResponse({
+    description:
+      'A token pair, or, for an account with a second factor, `second_factor_required` with a ' +
+      'challenge_token: finish with POST /api/login/second-factor',
+    schema: {
+      oneOf: [
+        { $ref: getSchemaPath(TokenPairResponse) },
+        { $ref: getSchemaPath(SecondFactorRequiredResponse) },
+      ],
+    },
+  })
   @ApiBadRequestResponse(CREDENTIALS_BAD_REQUEST)
   @ApiUnauthorizedResponse({
     type: ErrorResponse,
     description: 'Invalid username or password (one message for both)',
   })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponse,
+    description: 'Too many failed sign-in attempts, with Retry-After',
+  })
   @ApiUnsupportedMediaTypeResponse(UNSUPPORTED_MEDIA_TYPE)
   login(
     @Body() dto: LoginDto,
     @Headers('authorization') authorization?: string,
-  ): Promise<TokenPairResponse> {
+  ): Promise<TokenPairResponse | SecondFactorRequired> {
     const fromHeader = authorization
       ? parseBasicCredentials(authorization)
       : null;

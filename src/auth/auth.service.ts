@@ -18,9 +18,11 @@ import type { SuccessorPair } from '../tokens/successor-seal';
 import { RevocationService } from '../tokens/revocation.service';
 import { isIssuedBefore } from '../users/credential-epoch';
 import { toUserResponse } from '../users/dto/user.response';
-import type { Role } from '../users/user.entity';
-import { normalizeUsername } from '../users/username';
 import { type NewUser, UsersService } from '../users/users.service';
+import {
+  type SecondFactorRequired,
+  SignInService,
+} from '../sign-in/sign-in.service';
 import { challengeFor } from './auth-schemes';
 import type { AuthenticatedUser } from './authenticated-user';
 import { FULL_ACCESS } from './scopes';
@@ -44,6 +46,7 @@ export class AuthService {
     private readonly audit: AuditService,
     private readonly emailVerification: EmailVerificationService,
     private readonly freshAuth: FreshAuthService,
+    private readonly signIn: SignInService,
   ) {}
 
   /**
@@ -72,32 +75,21 @@ export class AuthService {
         message: `Follow the link sent to ${user.email} to verify it, then sign in`,
       };
     }
-    return { user: toUserResponse(user), ...(await this.issueTokens(user)) };
+    return {
+      user: toUserResponse(user),
+      ...(await this.signIn.issueTokens(user)),
+    };
   }
 
-  /** One message for an unknown user, a wrong password and a disabled account. */
-  async login(username: string, password: string): Promise<TokenPairResponse> {
-    const user = await this.users.verifyPassword(username, password);
-    if (!user) {
-      this.audit.record({
-        type: 'login',
-        outcome: 'failure',
-        username: normalizeUsername(username),
-        details: { scheme: 'jwt' },
-      });
-      throw new UnauthorizedWithChallengeException(
-        'Invalid username or password',
-        [challengeFor('basic', false)],
-      );
-    }
-    this.audit.record({
-      type: 'login',
-      outcome: 'success',
-      userId: user.id,
-      username: user.username,
-      details: { scheme: 'jwt' },
-    });
-    return this.issueTokens(user);
+  /**
+   * The password step: tokens, or for an account with a second factor the challenge of the
+   * second step (POST /api/login/second-factor).
+   */
+  login(
+    username: string,
+    password: string,
+  ): Promise<TokenPairResponse | SecondFactorRequired> {
+    return this.signIn.passwordForTokens(username, password);
   }
 
   async refresh(token: string): Promise<TokenPairResponse> {
@@ -267,26 +259,6 @@ export class AuthService {
       username: user.username,
       details: { scheme: user.scheme },
     });
-  }
-
-  private async issueTokens(user: {
-    id: string;
-    username: string;
-    roles: readonly Role[];
-    tokensValidAfter: number;
-  }): Promise<TokenPairResponse> {
-    const access = this.accessTokens.sign(
-      user,
-      FULL_ACCESS,
-      user.tokensValidAfter,
-    );
-    const refreshToken = await this.refreshTokens.issue(
-      user.id,
-      user.tokensValidAfter,
-    );
-    // A token from a sign-in may take sensitive actions for a while; its refreshed successors may not.
-    await this.freshAuth.record(user.id, access.jti);
-    return pair(access.token, refreshToken, access.expiresIn);
   }
 }
 

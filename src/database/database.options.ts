@@ -9,6 +9,7 @@ import { OAuthRecord } from '../oauth/storage/oauth-record.entity';
 import { Passkey } from '../passkeys/passkey.entity';
 import { WebauthnCeremony } from '../passkeys/webauthn-ceremony.entity';
 import { Session } from '../sessions/session.entity';
+import { SignInChallenge } from '../sign-in/sign-in-challenge.entity';
 import { SigningKey } from '../signing-keys/signing-key.entity';
 import { RefreshToken } from '../tokens/refresh-token.entity';
 import { RevokedToken } from '../tokens/revoked-token.entity';
@@ -39,6 +40,7 @@ export const ENTITIES = [
   TotpFactor,
   RecoveryCode,
   EmailToken,
+  SignInChallenge,
 ];
 
 /** The one definition of the connection, used by the app, the tests and `ormconfig.ts`. */

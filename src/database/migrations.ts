@@ -10,6 +10,7 @@ import { FreshAuth1796000300000 } from './migrations/sqlite/1796000300000-FreshA
 import { EmailVerification1796000400001 } from './migrations/postgres/1796000400001-EmailVerification';
 import { SecondFactors1796000500001 } from './migrations/postgres/1796000500001-SecondFactors';
 import { Passkeys1796000600001 } from './migrations/postgres/1796000600001-Passkeys';
+import { SignInChallenges1796000700001 } from './migrations/postgres/1796000700001-SignInChallenges';
 import { Initial1795459280829 } from './migrations/sqlite/1795459280829-Initial';
 import { UsageAndAudit1795460895090 } from './migrations/sqlite/1795460895090-UsageAndAudit';
 import { RefreshReuseGrace1795944174019 } from './migrations/sqlite/1795944174019-RefreshReuseGrace';
@@ -20,6 +21,7 @@ import { ExternalIdentities1796000200000 } from './migrations/sqlite/17960002000
 import { EmailVerification1796000400000 } from './migrations/sqlite/1796000400000-EmailVerification';
 import { SecondFactors1796000500000 } from './migrations/sqlite/1796000500000-SecondFactors';
 import { Passkeys1796000600000 } from './migrations/sqlite/1796000600000-Passkeys';
+import { SignInChallenges1796000700000 } from './migrations/sqlite/1796000700000-SignInChallenges';
 
 // Each driver has its own generated migrations (TypeORM writes driver-specific SQL); both
 // lists must describe the same schema, which `npm run migration:check` verifies in CI.
@@ -36,6 +38,7 @@ export const sqliteMigrations = [
   EmailVerification1796000400000,
   SecondFactors1796000500000,
   Passkeys1796000600000,
+  SignInChallenges1796000700000,
 ];
 export const postgresMigrations = [
   Initial1795459283026,
@@ -49,4 +52,5 @@ export const postgresMigrations = [
   EmailVerification1796000400001,
   SecondFactors1796000500001,
   Passkeys1796000600001,
+  SignInChallenges1796000700001,
 ];

@@ -42,4 +42,8 @@ export const AUDIT_TYPES = [
   'email_changed',
   'password_reset_requested',
   'password_reset',
+  'second_factor_failed',
+  'reauthenticated',
+  'account_deleted',
+  'second_factors_reset',
 ];

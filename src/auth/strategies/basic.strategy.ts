@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import type { IncomingMessage } from 'node:http';
 import { BasicStrategy as HttpBasicStrategy } from 'passport-http';
+import { BasicSecondFactorCheck } from '../../sign-in/basic-second-factor-check';
 import { type UserAuthState, UsersService } from '../../users/users.service';
 import { parseBasicCredentials } from '../basic-credentials';
 import {
@@ -27,14 +28,32 @@ export class BasicStrategy extends PassportStrategy(
   Rfc7617BasicStrategy,
   'basic',
 ) {
-  constructor(private readonly users: UsersService) {
+  constructor(
+    private readonly users: UsersService,
+    private readonly secondFactors: BasicSecondFactorCheck,
+  ) {
     super();
   }
 
   validate(username: string, password: string): Verdict | Promise<Verdict> {
     // A pair verified moments ago is answered from memory: then no promise is made at all.
     const state = this.users.verifyBasicCredentials(username, password);
-    return state instanceof Promise ? state.then(userFor) : userFor(state);
+    if (state instanceof Promise) {
+      return state.then(async (verified) => {
+        if (verified) {
+          await this.secondFactors.checkVerified(verified.id);
+        }
+        return userFor(verified);
+      });
+    }
+    if (!state) {
+      return null;
+    }
+    // Throws the 403 for an account with a second factor.
+    const check = this.secondFactors.checkRemembered(state.id);
+    return check instanceof Promise
+      ? check.then(() => userFor(state))
+      : userFor(state);
   }
 }
 

@@ -23,14 +23,16 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import * as client from 'openid-client';
-import { AuditService } from '../../audit/audit.service';
 import { Public } from '../../auth/decorators/public.decorator';
 import { liveConsoleSession } from '../../auth/console-session';
 import { SESSION_COOKIE } from '../../auth/guards/presented-credentials';
 import { ErrorResponse } from '../../common/http/error.response';
 import { AppConfig } from '../../config/app-config';
-import { FreshAuthService } from '../../fresh-auth/fresh-auth.service';
 import { sessionCookieOptions } from '../../sessions/session-cookie';
+import {
+  type SecondFactorRequired,
+  SignInService,
+} from '../../sign-in/sign-in.service';
 import {
   type ActiveSession,
   SessionsService,
@@ -56,6 +58,8 @@ import {
 
 const DEFAULT_NEXT = '/profile';
 const LINKED_PAGE = '/sign-in-methods';
+/** The console page of the second step (an account with a second factor). */
+const SECOND_FACTOR_PAGE = '/sign-in/second-factor';
 
 /**
  * Sign-in through an external identity provider: state, nonce and PKCE kept in a short-lived
@@ -74,10 +78,9 @@ export class ExternalSignInController {
     private readonly providers: ExternalProvidersService,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
-    private readonly audit: AuditService,
     private readonly config: AppConfig,
     @Inject(EXTERNAL_ACCOUNTS) private readonly accounts: ExternalAccounts,
-    private readonly freshAuth: FreshAuthService,
+    private readonly signIn: SignInService,
   ) {
     // Derived from the secret every instance must share anyway (KEYS_SECRET, which decrypts the
     // signing keys; JWT_SECRET under HS256), so a flow may return to another instance.
@@ -193,7 +196,10 @@ export class ExternalSignInController {
   })
   @ApiFoundResponse({
     description:
-      'Signed in (the sid cookie set, as POST /api/session does): to `next`, default /profile. Linked: to /sign-in-methods?linked={name}. ' +
+      'Signed in (the sid cookie set, as POST /api/session does): to `next`, default /profile. ' +
+      'An account with a second factor gets no cookie yet: to /sign-in/second-factor#challenge_token=…&methods=totp,recovery_code,passkey' +
+      '&passkey_options=<base64url JSON, when it has passkeys>&next=<next>, finished with POST /api/session/second-factor. ' +
+      'Linked: to /sign-in-methods?linked={name}. ' +
       'Any failure (denied at the provider, an expired, replayed or foreign flow, an unverifiable answer, the provider down, a disabled account, an identity linked elsewhere): ' +
       'to /sign-in?error=… (/sign-in-methods?error=… when linking)',
   })
@@ -252,26 +258,22 @@ export class ExternalSignInController {
         return;
       }
       const userAgent = request.headers['user-agent'];
-      const session = await this.sessions.create(
-        user.id,
-        user.tokensValidAfter,
-        {
-          ip: request.ip ?? null,
-          userAgent: typeof userAgent === 'string' ? userAgent : null,
-        },
+      const clientInfo = {
+        ip: request.ip ?? null,
+        userAgent: typeof userAgent === 'string' ? userAgent : null,
+      };
+      // The provider stands for the password; the account's own second factor is still asked.
+      const challenge = await this.signIn.challengeIfNeeded(user.id, 'session');
+      if (challenge) {
+        void reply.redirect(secondFactorPage(challenge, flow.next), 302);
+        return;
+      }
+      const session = await this.signIn.completeWithSession(
+        user,
+        clientInfo,
+        {},
+        { provider: provider.name },
       );
-      await this.freshAuth.record(user.id, session.id);
-      this.audit.record({
-        type: 'login',
-        outcome: 'success',
-        userId: user.id,
-        username: user.username,
-        details: {
-          scheme: 'session',
-          session_id: session.id,
-          provider: provider.name,
-        },
-      });
       void reply
         .setCookie(
           SESSION_COOKIE,
@@ -379,4 +381,29 @@ export class ExternalSignInController {
       302,
     );
   }
+}
+
+/**
+ * The console's second-step page, with what POST /api/session would have answered. In the
+ * fragment: never sent to a server, so never in a log or a Referer.
+ */
+function secondFactorPage(
+  challenge: SecondFactorRequired,
+  next: string,
+): string {
+  const fragment = new URLSearchParams({
+    challenge_token: challenge.challenge_token,
+    expires_in: String(challenge.expires_in),
+    methods: challenge.methods.join(','),
+  });
+  if (challenge.passkey_options) {
+    fragment.set(
+      'passkey_options',
+      Buffer.from(JSON.stringify(challenge.passkey_options)).toString(
+        'base64url',
+      ),
+    );
+  }
+  fragment.set('next', next);
+  return `${SECOND_FACTOR_PAGE}#${fragment.toString()}`;
 }
