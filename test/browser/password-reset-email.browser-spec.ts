@@ -102,8 +102,7 @@ describeWithChromium(
         .waitFor();
       await expectNothingStored(page);
 
-      // Used: the same link is refused, with a way to ask for another.
-      await page.goto('/sign-in');
+      // Used: the same link, opened again in this tab, is refused with a way to ask for another.
       await page.goto(link);
       await page.getByLabel('New password').fill('yet another password');
       await page.getByRole('button', { name: 'Set the new password' }).click();

@@ -16,6 +16,7 @@ import {
   AdminOAuthClientPage,
   AdminOAuthClientsPage,
 } from './pages/oauth-clients';
+import { useLinkOpened } from './pages/link-token';
 import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset';
 import { ProfilePage } from './pages/profile';
 import { SecondFactorPage } from './pages/second-factor';
@@ -60,6 +61,7 @@ export function App() {
   const [startError, setStartError] = useState<unknown>(null);
   const [reauth, setReauth] = useState<ReauthRequest | null>(null);
   const { path, query } = useLocation();
+  const linkOpened = useLinkOpened();
 
   // A sensitive action refused for want of a recent sign-in: ask, then api.ts retries it.
   useEffect(() => {
@@ -233,13 +235,18 @@ export function App() {
           // The same page signed in or out: resetting a password signs this browser out too.
           path === '/reset-password' ? (
             <ResetPasswordPage
+              key={linkOpened}
               onReset={() => {
                 api.setCsrfToken(null);
                 setUser(null);
               }}
             />
           ) : (
-            <VerifyEmailPage user={user} onVerified={setUser} />
+            <VerifyEmailPage
+              key={linkOpened}
+              user={user}
+              onVerified={setUser}
+            />
           )
         ) : user === null ? (
           path === '/sign-up' ? (

@@ -18,3 +18,22 @@ export function useLinkToken(): string | null {
   }, []);
   return token;
 }
+
+/**
+ * A number that changes whenever another emailed link is opened in this tab while a link page
+ * shows (only the fragment differs, so the browser does not load the page again): keyed on it,
+ * the page starts over with the new link's token.
+ */
+export function useLinkOpened(): number {
+  const [opened, setOpened] = useState(0);
+  useEffect(() => {
+    const onHashChange = () => {
+      if (tokenFromHash(window.location.hash) !== null) {
+        setOpened((count) => count + 1);
+      }
+    };
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+  return opened;
+}
