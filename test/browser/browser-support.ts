@@ -52,15 +52,23 @@ export interface Console {
   close(): Promise<void>;
 }
 
-/** The server as `npm start` runs it (own process, built console) and a headless Chromium. */
+/**
+ * The server as `npm start` runs it (own process, built console) and a headless Chromium.
+ * `host: 'localhost'` for passkeys: WebAuthn refuses an IP address as the relying party's id.
+ * `extraEnv` may be a function of the console's address (SMTP, WebAuthn settings).
+ */
 export async function startConsole(
-  extraEnv: Record<string, string> = {},
+  extraEnv:
+    Record<string, string> | ((url: string) => Record<string, string>) = {},
+  { host = '127.0.0.1' }: { host?: '127.0.0.1' | 'localhost' } = {},
 ): Promise<Console> {
   ensureConsoleBuilt();
   mkdirSync(SCREENSHOTS, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-browser-'));
   const database: TestDatabase = await createTestDatabase();
   const port = await freePort();
+  // The address the browser uses: OAuth redirects and callbacks must come back to it.
+  const url = `http://${host}:${port}`;
   const server = startServer(
     {
       DATA_DIR: dataDir,
@@ -68,10 +76,9 @@ export async function startConsole(
       LOG_LEVEL: 'warn',
       ADMIN_USERNAME: ADMIN.username,
       ADMIN_PASSWORD: ADMIN.password,
-      // The address the browser uses: OAuth redirects and callbacks must come back to it.
-      ISSUER_URL: `http://127.0.0.1:${port}`,
+      ISSUER_URL: url,
       ...database.env,
-      ...extraEnv,
+      ...(typeof extraEnv === 'function' ? extraEnv(url) : extraEnv),
     },
     port,
   );
@@ -94,7 +101,7 @@ export async function startConsole(
   return {
     server,
     browser,
-    url: server.url,
+    url,
     async close() {
       await browser.close();
       server.child.kill('SIGTERM');

@@ -45,7 +45,7 @@ async function signIn(
   await page.goto('/sign-in');
   await page.getByLabel('Username').fill(username);
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: landing }).waitFor();
 }
 
@@ -163,12 +163,12 @@ describeWithChromium(
 
       await page.getByLabel('Username').fill(username);
       await page.getByLabel('Password').fill('not the password');
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.getByText('Invalid username or password').waitFor();
       await screenshot(page, 'wrong-password');
 
       await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       // Back where the deep link pointed.
       await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
       expect(new URL(page.url()).pathname).toBe('/keys');
@@ -239,12 +239,14 @@ describeWithChromium(
       await page.getByLabel('Username').fill(username);
       for (let i = 0; i < 5; i += 1) {
         await page.getByLabel('Password').fill(`wrong password ${i}`);
-        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page
+          .getByRole('button', { name: 'Sign in', exact: true })
+          .click();
         await page.getByText('Invalid username or password').waitFor();
       }
       // Even the right password now waits out the lockout (Retry-After: 60 or so).
       await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page
         .getByText(
           /^Too many attempts\. Try again in (1 minute|\d+ seconds)\.$/,

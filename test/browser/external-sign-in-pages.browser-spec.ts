@@ -246,8 +246,11 @@ describeWithChromium(
       );
       await screenshot(page, 'sign-in-providers');
 
-      // From the keyboard: after the password form's button come the providers.
+      // From the keyboard: after the password form's buttons (password, passkey) come the
+      // providers.
       await page.getByRole('button', { name: 'Sign in', exact: true }).focus();
+      await page.keyboard.press('Tab');
+      expect(await focusedText(page)).toBe('Sign in with a passkey');
       await page.keyboard.press('Tab');
       expect(await focusedText(page)).toBe('Sign in with GitHub');
       await page.keyboard.press('Enter');

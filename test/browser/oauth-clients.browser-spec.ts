@@ -34,7 +34,7 @@ async function signInAsAdmin(page: Page): Promise<void> {
   await page.goto('/sign-in');
   await page.getByLabel('Username').fill(ADMIN.username);
   await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
 }
 

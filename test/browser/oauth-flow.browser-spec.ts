@@ -95,7 +95,7 @@ describeWithChromium(
         .waitFor();
       await page.getByLabel('Username').fill(username);
       await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page
         .getByRole('heading', { level: 1, name: `${APP_NAME} wants to:` })
         .waitFor();
@@ -166,7 +166,7 @@ describeWithChromium(
       await page.goto('/sign-in');
       await page.getByLabel('Username').fill(username);
       await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
 
       await page.goto('/device');

@@ -172,7 +172,7 @@ describeWithChromium(
 
       await page.getByLabel('Username').fill(username);
       await page.getByLabel('Password').fill(PERSON_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await leftFor(page, 'login');
       const login = fake.calls.find((call) => call.method === 'POST');
       expect(login?.path).toBe('/api/oauth/interactions/login-1/login');
@@ -206,7 +206,7 @@ describeWithChromium(
 
       await page.getByLabel('Username').fill(other);
       await page.getByLabel('Password').fill(PERSON_PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign in', exact: true }).click();
       await leftFor(page, 'login');
       expect(
         fake.calls.filter((call) => call.method === 'POST').map((c) => c.path),

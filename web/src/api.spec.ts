@@ -1,5 +1,12 @@
 import { fakeFetch, json } from './fake-fetch';
-import { Api, ApiError, fieldErrors, parseRetryAfter } from './api';
+import {
+  Api,
+  ApiError,
+  fieldErrors,
+  isReauthenticationRequired,
+  parseRetryAfter,
+  REAUTHENTICATION_CANCELLED,
+} from './api';
 
 const USER = { id: 'u1', username: 'alice', roles: ['user'] };
 
@@ -12,7 +19,10 @@ describe(Api.name, () => {
       new Response(null, { status: 204 }),
     ]);
     const api = new Api(fetch);
-    await expect(api.signIn('alice', 'pw')).resolves.toEqual(USER);
+    await expect(api.signIn('alice', 'pw')).resolves.toEqual({
+      kind: 'signed-in',
+      user: USER,
+    });
     await api.get('/api/sessions');
     await api.patch('/api/profile', { first_name: 'A' });
     await expect(api.delete('/api/session')).resolves.toBeUndefined();
@@ -179,6 +189,196 @@ describe(Api.name, () => {
     await expect(new Api(fetch).get('/api/x')).rejects.toBeInstanceOf(
       TypeError,
     );
+  });
+});
+
+describe('signing in with a second factor', () => {
+  const CHALLENGE = {
+    second_factor_required: true,
+    challenge_token: 'challenge-1',
+    expires_in: 300,
+    methods: ['totp', 'recovery_code', 'passkey'],
+    passkey_options: { challenge: 'abc', allowCredentials: [] },
+  };
+
+  it('answers the challenge instead of a user, and keeps no CSRF token yet', async () => {
+    const { fetch, calls } = fakeFetch([json(200, CHALLENGE), json(201, {})]);
+    const api = new Api(fetch);
+    const before = Date.now();
+    const result = await api.signIn('alice', 'pw');
+    expect(result).toEqual({
+      kind: 'second-factor',
+      challenge: {
+        token: 'challenge-1',
+        expiresAt: expect.any(Number),
+        methods: ['totp', 'recovery_code', 'passkey'],
+        passkeyOptions: { challenge: 'abc', allowCredentials: [] },
+      },
+    });
+    if (result.kind !== 'second-factor') {
+      throw new Error('no challenge');
+    }
+    expect(result.challenge.expiresAt).toBeGreaterThanOrEqual(before + 300_000);
+    expect(result.challenge.expiresAt).toBeLessThanOrEqual(
+      Date.now() + 300_000,
+    );
+    await api.post('/api/anything');
+    expect(calls[1].headers['x-csrf-token']).toBeUndefined();
+  });
+
+  it('completes the sign-in with a code, a wrong code being an answer and not a lost session', async () => {
+    const { fetch, calls } = fakeFetch([
+      json(200, { ...CHALLENGE, passkey_options: null, methods: ['totp'] }),
+      json(401, {
+        statusCode: 401,
+        error: 'Unauthorized',
+        message: 'code is incorrect',
+      }),
+      json(200, { user: USER, csrf_token: 'csrf-9' }),
+      json(200, {}),
+    ]);
+    const api = new Api(fetch);
+    const ended = jest.fn();
+    api.onUnauthorized = ended;
+    const result = await api.signIn('alice', 'pw');
+    if (result.kind !== 'second-factor') {
+      throw new Error('no challenge');
+    }
+    expect(result.challenge.passkeyOptions).toBeNull();
+    await expect(
+      api.completeSignIn(result.challenge, { code: '000000' }),
+    ).rejects.toMatchObject({ status: 401, message: 'code is incorrect' });
+    expect(ended).not.toHaveBeenCalled();
+    await expect(
+      api.completeSignIn(result.challenge, { recovery_code: 'abcde-fghij' }),
+    ).resolves.toEqual(USER);
+    await api.patch('/api/profile', {});
+    expect(calls.map((call) => [call.method, call.path, call.body])).toEqual([
+      ['POST', '/api/session', { username: 'alice', password: 'pw' }],
+      [
+        'POST',
+        '/api/session/second-factor',
+        { challenge_token: 'challenge-1', code: '000000' },
+      ],
+      [
+        'POST',
+        '/api/session/second-factor',
+        { challenge_token: 'challenge-1', recovery_code: 'abcde-fghij' },
+      ],
+      ['PATCH', '/api/profile', {}],
+    ]);
+    expect(calls[3].headers['x-csrf-token']).toBe('csrf-9');
+  });
+
+  it('signs in with a passkey alone and keeps the session’s CSRF token', async () => {
+    const { fetch, calls } = fakeFetch([
+      json(200, { user: USER, csrf_token: 'csrf-p' }),
+      json(200, {}),
+    ]);
+    const api = new Api(fetch);
+    const credential = { id: 'cred', type: 'public-key' } as never;
+    await expect(
+      api.signInWithPasskey('ceremony-1', credential),
+    ).resolves.toEqual(USER);
+    await api.post('/api/x');
+    expect(calls[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/session/passkey',
+      body: { ceremony_id: 'ceremony-1', credential },
+    });
+    expect(calls[1].headers['x-csrf-token']).toBe('csrf-p');
+  });
+});
+
+describe('re-authentication', () => {
+  const REAUTH = {
+    statusCode: 403,
+    error: 'Forbidden',
+    message:
+      'This action needs a recent sign-in: POST /api/auth/reauthenticate, then retry',
+    reason: 'reauthentication_required',
+  };
+
+  it('asks, then retries the refused action once with the same body', async () => {
+    const { fetch, calls } = fakeFetch([
+      json(403, REAUTH),
+      new Response(null, { status: 204 }),
+    ]);
+    const api = new Api(fetch);
+    const ask = jest.fn().mockResolvedValue(true);
+    api.onReauthenticationRequired = ask;
+    await expect(
+      api.request('DELETE', '/api/second-factors/totp', { code: '1' }),
+    ).resolves.toBeUndefined();
+    expect(ask).toHaveBeenCalledTimes(1);
+    expect(calls.map((call) => [call.method, call.path, call.body])).toEqual([
+      ['DELETE', '/api/second-factors/totp', { code: '1' }],
+      ['DELETE', '/api/second-factors/totp', { code: '1' }],
+    ]);
+  });
+
+  it('gives the refusal to the caller when the person gives up, or when refused again', async () => {
+    const { fetch, calls } = fakeFetch([
+      json(403, REAUTH),
+      json(403, REAUTH),
+      json(403, REAUTH),
+    ]);
+    const api = new Api(fetch);
+    api.onReauthenticationRequired = jest
+      .fn()
+      .mockResolvedValueOnce(false)
+      .mockResolvedValueOnce(true);
+    const gaveUp = (await api
+      .post('/api/x')
+      .catch((e: unknown) => e)) as ApiError;
+    expect(isReauthenticationRequired(gaveUp)).toBe(true);
+    expect(gaveUp.message).toBe(REAUTHENTICATION_CANCELLED);
+    await expect(api.post('/api/y')).rejects.toMatchObject({ status: 403 });
+    expect(calls).toHaveLength(3);
+  });
+
+  it('asks once for actions refused together', async () => {
+    const { fetch } = fakeFetch([
+      json(403, REAUTH),
+      json(403, REAUTH),
+      json(200, { a: 1 }),
+      json(200, { b: 2 }),
+    ]);
+    const api = new Api(fetch);
+    let answer: (value: boolean) => void = () => undefined;
+    const ask = jest.fn(
+      () => new Promise<boolean>((resolve) => (answer = resolve)),
+    );
+    api.onReauthenticationRequired = ask;
+    const both = Promise.all([api.post('/api/a'), api.post('/api/b')]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    answer(true);
+    await expect(both).resolves.toEqual([{ a: 1 }, { b: 2 }]);
+    expect(ask).toHaveBeenCalledTimes(1);
+  });
+
+  it('lets the server’s words through when no page can ask', async () => {
+    const { fetch } = fakeFetch([json(403, REAUTH)]);
+    await expect(new Api(fetch).post('/api/x')).rejects.toMatchObject({
+      message: REAUTH.message,
+    });
+  });
+
+  it('does not take any other 403 for a request to re-authenticate', async () => {
+    const { fetch } = fakeFetch([
+      json(403, {
+        statusCode: 403,
+        error: 'Forbidden',
+        message: 'password is incorrect',
+      }),
+    ]);
+    const api = new Api(fetch);
+    const ask = jest.fn().mockResolvedValue(true);
+    api.onReauthenticationRequired = ask;
+    await expect(api.post('/api/auth/reauthenticate')).rejects.toMatchObject({
+      message: 'password is incorrect',
+    });
+    expect(ask).not.toHaveBeenCalled();
   });
 });
 

@@ -1,11 +1,17 @@
 // The console's one door to the server: the public REST API, with the `sid` cookie (sent by the
 // browser, never readable here) and the session's CSRF token, kept in this object's memory only.
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+} from '@simplewebauthn/browser';
 
 /** The API's error shape: `{statusCode, error, message}`; validation gives several messages. */
 export interface ApiErrorBody {
   statusCode: number;
   error: string;
   message: string | string[];
+  /** Set on a 403 that asks to sign in again first: `reauthentication_required`. */
+  reason?: string;
 }
 
 export class ApiError extends Error {
@@ -52,6 +58,39 @@ export interface SessionAnswer {
   csrf_token: string;
 }
 
+export type SecondFactorMethod = 'totp' | 'recovery_code' | 'passkey';
+
+/**
+ * The password was right and the account has a second factor: the challenge the second step
+ * answers. Kept in memory only (never web storage): it is half a sign-in.
+ */
+export interface SecondFactorChallenge {
+  token: string;
+  /** When it dies, in the browser's clock (ms). */
+  expiresAt: number;
+  methods: SecondFactorMethod[];
+  passkeyOptions: PublicKeyCredentialRequestOptionsJSON | null;
+}
+
+/** What `POST /api/session` answers for an account with a second factor. */
+interface SecondFactorAnswer {
+  second_factor_required: true;
+  challenge_token: string;
+  expires_in: number;
+  methods: SecondFactorMethod[];
+  passkey_options: PublicKeyCredentialRequestOptionsJSON | null;
+}
+
+export type SignInResult =
+  | { kind: 'signed-in'; user: User }
+  | { kind: 'second-factor'; challenge: SecondFactorChallenge };
+
+/** How the second step proves the person: one of these with the challenge token. */
+export type SecondFactorProof =
+  | { code: string }
+  | { recovery_code: string }
+  | { passkey: AuthenticationResponseJSON };
+
 export interface User {
   id: string;
   username: string;
@@ -60,6 +99,9 @@ export interface User {
   last_name: string | null;
   roles: string[];
   disabled: boolean;
+  email_verified: boolean;
+  /** An address asked for and not confirmed yet: `email` changes once its link is followed. */
+  pending_email: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -77,10 +119,20 @@ export interface RequestOptions {
 
 const CSRF_REFUSAL = 'X-CSRF-Token';
 
+export const REAUTHENTICATION_CANCELLED =
+  'Not done: this action needs you to confirm it’s you first.';
+
 export class Api {
   private csrfToken: string | null = null;
+  private reauthentication: Promise<boolean> | null = null;
   /** Called on any 401: the session ended (signed out elsewhere, disabled, expired). */
   onUnauthorized: () => void = () => undefined;
+  /**
+   * Called when an action answers 403 `reauthentication_required`: asks the person to prove who
+   * they are again, resolving true once they did (the action is then retried, once) or false
+   * when they gave up (the refusal goes to the caller). Requests waiting together share one ask.
+   */
+  onReauthenticationRequired: (() => Promise<boolean>) | null = null;
 
   constructor(
     private readonly fetcher: typeof fetch = (input, init) =>
@@ -109,13 +161,57 @@ export class Api {
     return this.request<void>('DELETE', path, undefined, options);
   }
 
-  /** Signs in with the cookie session; the answer's CSRF token is kept for later writes. */
-  async signIn(username: string, password: string): Promise<User> {
-    const answer = await this.post<SessionAnswer>(
+  /**
+   * Signs in with the cookie session; the answer's CSRF token is kept for later writes. An
+   * account with a second factor is not signed in yet: the answer is the second step's challenge.
+   */
+  async signIn(username: string, password: string): Promise<SignInResult> {
+    const answer = await this.post<SessionAnswer | SecondFactorAnswer>(
       '/api/session',
       { username, password },
       { expectUnauthorized: true },
     );
+    if ('second_factor_required' in answer && answer.second_factor_required) {
+      return {
+        kind: 'second-factor',
+        challenge: {
+          token: answer.challenge_token,
+          expiresAt: Date.now() + answer.expires_in * 1000,
+          methods: answer.methods,
+          passkeyOptions: answer.passkey_options ?? null,
+        },
+      };
+    }
+    return { kind: 'signed-in', user: this.keep(answer as SessionAnswer) };
+  }
+
+  /** The second step: the challenge and one proof make the session. */
+  async completeSignIn(
+    challenge: SecondFactorChallenge,
+    proof: SecondFactorProof,
+  ): Promise<User> {
+    const answer = await this.post<SessionAnswer>(
+      '/api/session/second-factor',
+      { challenge_token: challenge.token, ...proof },
+      { expectUnauthorized: true },
+    );
+    return this.keep(answer);
+  }
+
+  /** Signs in with a passkey alone (it verified the person: two factors by itself). */
+  async signInWithPasskey(
+    ceremonyId: string,
+    credential: AuthenticationResponseJSON,
+  ): Promise<User> {
+    const answer = await this.post<SessionAnswer>(
+      '/api/session/passkey',
+      { ceremony_id: ceremonyId, credential },
+      { expectUnauthorized: true },
+    );
+    return this.keep(answer);
+  }
+
+  private keep(answer: SessionAnswer): User {
     this.csrfToken = answer.csrf_token;
     return answer.user;
   }
@@ -136,12 +232,24 @@ export class Api {
     }
   }
 
-  async request<T>(
+  request<T>(
     method: Method,
     path: string,
     body?: unknown,
     options: RequestOptions = {},
-    retried = false,
+  ): Promise<T> {
+    return this.send<T>(method, path, body, options, {
+      csrf: false,
+      reauthentication: false,
+    });
+  }
+
+  private async send<T>(
+    method: Method,
+    path: string,
+    body: unknown,
+    options: RequestOptions,
+    retried: { csrf: boolean; reauthentication: boolean },
   ): Promise<T> {
     const headers: Record<string, string> = {
       accept: 'application/json',
@@ -177,15 +285,58 @@ export class Api {
     // The token went missing (another tab, an old session): fetch it again, once.
     if (
       error.status === 403 &&
-      !retried &&
+      !retried.csrf &&
       method !== 'GET' &&
       error.message.includes(CSRF_REFUSAL) &&
       (await this.resume()) !== null
     ) {
-      return this.request<T>(method, path, body, options, true);
+      return this.send<T>(method, path, body, options, {
+        ...retried,
+        csrf: true,
+      });
+    }
+    // A sensitive action and a sign-in that is not recent: prove it again, then retry once.
+    if (isReauthenticationRequired(error) && !retried.reauthentication) {
+      if (await this.reauthenticate()) {
+        return this.send<T>(method, path, body, options, {
+          ...retried,
+          reauthentication: true,
+        });
+      }
+      if (this.onReauthenticationRequired) {
+        // The person closed the prompt: say so in the console's words, not the API's.
+        throw new ApiError(
+          403,
+          {
+            ...(error.body as ApiErrorBody),
+            message: REAUTHENTICATION_CANCELLED,
+          },
+          null,
+        );
+      }
     }
     throw error;
   }
+
+  private async reauthenticate(): Promise<boolean> {
+    const ask = this.onReauthenticationRequired;
+    if (!ask) {
+      return false;
+    }
+    this.reauthentication ??= ask().finally(() => {
+      this.reauthentication = null;
+    });
+    return this.reauthentication;
+  }
+}
+
+/** A 403 asking to sign in again (or show a factor) before this action. */
+export function isReauthenticationRequired(error: unknown): boolean {
+  return (
+    error instanceof ApiError &&
+    error.status === 403 &&
+    error.body?.reason === 'reauthentication_required'
+  );
 }
 
 async function errorBody(response: Response): Promise<ApiErrorBody | null> {

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, errorText, type User } from './api';
+import { type ReauthRequest, ReauthDialog } from './components/reauth-dialog';
 import { Link, PageTitle } from './components/ui';
 import {
   AdminAuditPage,
@@ -15,14 +16,20 @@ import {
   AdminOAuthClientPage,
   AdminOAuthClientsPage,
 } from './pages/oauth-clients';
+import { useLinkOpened } from './pages/link-token';
+import { ForgotPasswordPage, ResetPasswordPage } from './pages/password-reset';
 import { ProfilePage } from './pages/profile';
+import { SecondFactorPage } from './pages/second-factor';
+import { SecurityPage } from './pages/security';
 import { SessionsPage } from './pages/sessions';
 import { SignInPage } from './pages/sign-in';
 import { SignInMethodsPage } from './pages/sign-in-methods';
 import { SignUpPage } from './pages/sign-up';
 import { UsagePage } from './pages/usage';
+import { VerifyEmailPage } from './pages/verify-email';
 import {
   isOpenPath,
+  LINK_PATHS,
   matchPath,
   navigate,
   PUBLIC_PATHS,
@@ -34,6 +41,7 @@ import {
 const NAV = [
   { href: '/profile', label: 'Profile' },
   { href: '/sign-in-methods', label: 'Sign-in methods' },
+  { href: '/security', label: 'Security' },
   { href: '/keys', label: 'API keys' },
   { href: '/sessions', label: 'Sessions' },
   { href: '/usage', label: 'Usage' },
@@ -51,7 +59,18 @@ export function App() {
   // undefined: still asking the server whether this browser is signed in.
   const [user, setUser] = useState<User | null | undefined>(undefined);
   const [startError, setStartError] = useState<unknown>(null);
+  const [reauth, setReauth] = useState<ReauthRequest | null>(null);
   const { path, query } = useLocation();
+  const linkOpened = useLinkOpened();
+
+  // A sensitive action refused for want of a recent sign-in: ask, then api.ts retries it.
+  useEffect(() => {
+    api.onReauthenticationRequired = () =>
+      new Promise<boolean>((resolve) => setReauth({ resolve }));
+    return () => {
+      api.onReauthenticationRequired = null;
+    };
+  }, []);
 
   useEffect(() => {
     api.resume().then(setUser, setStartError);
@@ -61,6 +80,10 @@ export function App() {
   useEffect(() => {
     api.onUnauthorized = () => {
       setUser(null);
+      setReauth((open) => {
+        open?.resolve(false);
+        return null;
+      });
       // The OAuth pages show their own sign-in form and keep their address.
       if (isOpenPath(window.location.pathname)) {
         return;
@@ -82,6 +105,17 @@ export function App() {
     },
     [query],
   );
+
+  // The second step after a provider's sign-in carries its own `next` (in the fragment).
+  const signedInAfterStep = useCallback((next: User, to: string | null) => {
+    setUser(next);
+    navigate(safeNext(to), { replace: true });
+  }, []);
+
+  const accountDeleted = useCallback(() => {
+    setUser(null);
+    navigate('/sign-in?deleted=1', { replace: true });
+  }, []);
 
   const signedOut = useCallback(() => {
     api.setCsrfToken(null);
@@ -197,11 +231,37 @@ export function App() {
         )}
       </header>
       <main id="main">
-        {user === null ? (
+        {LINK_PATHS.includes(path) ? (
+          // The same page signed in or out: resetting a password signs this browser out too.
+          path === '/reset-password' ? (
+            <ResetPasswordPage
+              key={linkOpened}
+              onReset={() => {
+                api.setCsrfToken(null);
+                setUser(null);
+              }}
+            />
+          ) : (
+            <VerifyEmailPage
+              key={linkOpened}
+              user={user}
+              onVerified={setUser}
+            />
+          )
+        ) : user === null ? (
           path === '/sign-up' ? (
             <SignUpPage onSignedIn={signedIn} />
+          ) : path === '/forgot-password' ? (
+            <ForgotPasswordPage />
+          ) : path === '/sign-in/second-factor' ? (
+            <SecondFactorPage onSignedIn={signedInAfterStep} />
           ) : (
             <>
+              {query.get('deleted') && (
+                <p className="notice ok" role="status">
+                  Your account is deleted.
+                </p>
+              )}
               {query.get('ended') && (
                 <p className="notice" role="status">
                   Your session has ended. Please sign in again.
@@ -217,9 +277,15 @@ export function App() {
             user={user}
             setUser={setUser}
             signedOut={signedOut}
+            accountDeleted={accountDeleted}
           />
         )}
       </main>
+      <ReauthDialog
+        request={reauth}
+        username={user?.username ?? ''}
+        onClosed={() => setReauth(null)}
+      />
     </>
   );
 }
@@ -230,19 +296,26 @@ function SignedInPage({
   user,
   setUser,
   signedOut,
+  accountDeleted,
 }: {
   path: string;
   query: URLSearchParams;
   user: User;
   setUser: (user: User) => void;
   signedOut: () => void;
+  accountDeleted: () => void;
 }) {
   const isAdmin = user.roles.includes('admin');
   if (path === '/profile' || path === '/' || PUBLIC_PATHS.includes(path)) {
-    return <ProfilePage user={user} onChanged={setUser} />;
+    return (
+      <ProfilePage user={user} onChanged={setUser} onDeleted={accountDeleted} />
+    );
   }
   if (path === '/sign-in-methods') {
     return <SignInMethodsPage user={user} query={query} />;
+  }
+  if (path === '/security') {
+    return <SecurityPage user={user} />;
   }
   if (path === '/keys') {
     return <KeysPage />;

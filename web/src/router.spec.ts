@@ -30,6 +30,8 @@ describe(isOpenPath.name, () => {
     expect(isOpenPath('/authorize/abc')).toBe(true);
     expect(isOpenPath('/authorize/abc/')).toBe(true);
     expect(isOpenPath('/device')).toBe(true);
+    expect(isOpenPath('/reset-password')).toBe(true);
+    expect(isOpenPath('/verify-email')).toBe(true);
     expect(isOpenPath('/authorize')).toBe(false);
     expect(isOpenPath('/authorize/a/b')).toBe(false);
     expect(isOpenPath('/apps')).toBe(false);
@@ -46,6 +48,19 @@ describe(redirectFor.name, () => {
       '/sign-in?next=%2Fkeys%3Fa%3D1',
     );
     expect(redirectFor(false, '/sign-in', none)).toBeNull();
+    expect(redirectFor(false, '/forgot-password', none)).toBeNull();
+    expect(redirectFor(false, '/sign-in/second-factor', none)).toBeNull();
+    expect(redirectFor(false, '/security', none)).toBe(
+      '/sign-in?next=%2Fsecurity',
+    );
+  });
+
+  it('keeps an emailed link’s page where it is, signed in or not (its token is in the fragment)', () => {
+    for (const signedIn of [false, true]) {
+      expect(redirectFor(signedIn, '/reset-password', none)).toBeNull();
+      expect(redirectFor(signedIn, '/verify-email', none)).toBeNull();
+    }
+    expect(redirectFor(true, '/forgot-password', none)).toBe('/profile');
   });
 
   it('never moves a browser off the OAuth pages, signed in or not', () => {

@@ -48,14 +48,30 @@ export function safeNext(next: string | null): string {
 }
 
 /** Pages for anyone, whose visitors are sent on to their profile once signed in. */
-export const PUBLIC_PATHS = ['/sign-in', '/sign-up'];
+export const PUBLIC_PATHS = [
+  '/sign-in',
+  '/sign-up',
+  '/forgot-password',
+  // The second step after a sign-in through a provider.
+  '/sign-in/second-factor',
+];
 
 /**
- * Pages reached from another app or device, the same whether signed in or not: they never send
- * the browser elsewhere (the OAuth page signs in in place and must keep its address).
+ * Where the emailed links land, signed in or not: the token is in the address's fragment, which
+ * a redirect would lose.
+ */
+export const LINK_PATHS = ['/reset-password', '/verify-email'];
+
+/**
+ * Pages reached from another app, device or an email, the same whether signed in or not: they
+ * never send the browser elsewhere (the OAuth page signs in in place and must keep its address).
  */
 export function isOpenPath(path: string): boolean {
-  return matchPath('/authorize/:uid', path) !== null || path === '/device';
+  return (
+    matchPath('/authorize/:uid', path) !== null ||
+    path === '/device' ||
+    LINK_PATHS.includes(path)
+  );
 }
 
 /** Where the console sends a browser that is on `path`, or null to stay. */

@@ -40,7 +40,7 @@ export function useForm<F extends string>(
   initial: Record<F, string>,
   submit: (
     values: Record<F, string>,
-    form: { reset: () => void },
+    form: { reset: () => void; set: (field: F, value: string) => void },
   ) => Promise<string | void>,
   options: FormOptions<F> = {},
 ): Form<F> {
@@ -61,7 +61,7 @@ export function useForm<F extends string>(
     setFormError(null);
     setNotice(null);
     try {
-      setNotice((await submit(values, { reset })) ?? null);
+      setNotice((await submit(values, { reset, set })) ?? null);
     } catch (error) {
       const sorted =
         options.mapError?.(error) ??

@@ -15,6 +15,12 @@ import { navigate } from '../router';
 import { thirtyDays, type UsageDay } from '../usage';
 import { UsageChart } from './usage';
 import { AUDIT_TYPES } from '../audit-types';
+import {
+  describeUserFactors,
+  hasAnyFactor,
+  loadUserFactors,
+  resetUserFactors,
+} from '../second-factors';
 
 interface Page<T> {
   items: T[];
@@ -165,7 +171,15 @@ export function AdminUserPage({ id, me }: { id: string; me: User }) {
                   <dt>Name</dt>
                   <dd>{displayName(shown)}</dd>
                   <dt>Email</dt>
-                  <dd>{shown.email ?? '—'}</dd>
+                  <dd>
+                    {shown.email ?? '—'}
+                    {shown.email && shown.email_verified === false
+                      ? ' (not verified)'
+                      : ''}
+                    {shown.pending_email
+                      ? ` (changing to ${shown.pending_email}, not confirmed)`
+                      : ''}
+                  </dd>
                   <dt>Roles</dt>
                   <dd>{shown.roles.join(', ')}</dd>
                   <dt>Status</dt>
@@ -226,6 +240,7 @@ export function AdminUserPage({ id, me }: { id: string; me: User }) {
                 </div>
                 {self && <p className="muted">This is your own account.</p>}
               </section>
+              <UserFactors id={id} username={shown.username} />
               <h2>Usage</h2>
               <Loadable resource={usage}>
                 {(answer) => (
@@ -241,6 +256,42 @@ export function AdminUserPage({ id, me }: { id: string; me: User }) {
         }}
       </Loadable>
     </>
+  );
+}
+
+/** A user's second factors, and resetting them for someone who lost theirs. */
+function UserFactors({ id, username }: { id: string; username: string }) {
+  const factors = useResource(() => loadUserFactors(api, id), `factors:${id}`);
+  const [reset, setReset] = useState(false);
+  return (
+    <section className="card" aria-labelledby="factors-title">
+      <h2 id="factors-title">Second factors</h2>
+      <Loadable resource={factors}>
+        {(shown) => (
+          <>
+            <p>{describeUserFactors(shown)}</p>
+            {reset && (
+              <p className="notice ok" role="status">
+                The second factors are reset: {username} signs in with the
+                password alone until they set up new ones.
+              </p>
+            )}
+            {hasAnyFactor(shown) || shown.recovery_codes > 0 ? (
+              <ConfirmButton
+                label="Reset second factors"
+                confirmLabel="Yes, reset them"
+                question={`Remove ${username}’s authenticator app, recovery codes and passkeys? Do this only once you are sure who asks.`}
+                onConfirm={async () => {
+                  await resetUserFactors(api, id);
+                  setReset(true);
+                  factors.reload();
+                }}
+              />
+            ) : null}
+          </>
+        )}
+      </Loadable>
+    </section>
   );
 }
 

@@ -1,13 +1,29 @@
-import { api, ApiError, type User } from '../api';
-import { Field, Link, PageTitle } from '../components/ui';
+import { useState } from 'react';
+import {
+  api,
+  ApiError,
+  errorText,
+  isReauthenticationRequired,
+  type User,
+} from '../api';
+import { deleteOwnAccount } from '../account';
+import { ConfirmButton, Field, Link, PageTitle } from '../components/ui';
 import { useForm } from '../components/use-form';
+import {
+  emailStatus,
+  profileChanges,
+  profileSavedText,
+  sendVerificationAgain,
+} from '../email';
 
 export function ProfilePage({
   user,
   onChanged,
+  onDeleted,
 }: {
   user: User;
   onChanged: (user: User) => void;
+  onDeleted: () => void;
 }) {
   return (
     <>
@@ -18,7 +34,44 @@ export function ProfilePage({
       </p>
       <ProfileForm user={user} onChanged={onChanged} />
       <PasswordForm />
+      <DeleteAccount user={user} onDeleted={onDeleted} />
     </>
+  );
+}
+
+function DeleteAccount({
+  user,
+  onDeleted,
+}: {
+  user: User;
+  onDeleted: () => void;
+}) {
+  return (
+    <section className="card" aria-labelledby="delete-title">
+      <h2 id="delete-title">Delete your account</h2>
+      {user.roles.includes('admin') ? (
+        <p className="muted">
+          An administrator’s account is deleted by another administrator, so
+          that administration is never locked out.
+        </p>
+      ) : (
+        <>
+          <p className="muted">
+            Deletes your account and everything of it: sessions, tokens, API
+            keys, second factors and passkeys. This cannot be undone.
+          </p>
+          <ConfirmButton
+            label="Delete my account"
+            confirmLabel="Yes, delete my account"
+            question={`Delete the account ${user.username} for good?`}
+            onConfirm={async () => {
+              await deleteOwnAccount(api);
+              onDeleted();
+            }}
+          />
+        </>
+      )}
+    </section>
   );
 }
 
@@ -36,13 +89,14 @@ function ProfileForm({
       email: user.email ?? '',
     },
     async (values) => {
-      const answer = await api.patch<{ user: User }>('/api/profile', {
-        first_name: values.first_name.trim() || null,
-        last_name: values.last_name.trim() || null,
-        email: values.email.trim() || null,
-      });
+      // Only what changed: a new address asks for a recent sign-in and mails a link.
+      const changes = profileChanges(user, values);
+      if (Object.keys(changes).length === 0) {
+        return 'Nothing changed.';
+      }
+      const answer = await api.patch<{ user: User }>('/api/profile', changes);
       onChanged(answer.user);
-      return 'Your profile is saved.';
+      return profileSavedText(user, answer.user, 'email' in changes);
     },
     // 409: the email belongs to another account.
     { fieldStatuses: [400, 409] },
@@ -65,9 +119,10 @@ function ProfileForm({
         label="Email"
         type="email"
         autoComplete="email"
-        hint="Leave empty to remove it."
+        hint="Leave empty to remove it. A new address changes once you follow the link sent to it."
         {...form.bind('email')}
       />
+      <EmailStatus user={user} />
       <Outcome notice={form.notice} error={form.formError} />
       <button type="submit" className="primary" disabled={form.busy}>
         Save profile
@@ -85,9 +140,12 @@ function PasswordForm() {
       return 'Your password is changed. Every other session and token of yours has ended; this one stays signed in.';
     },
     {
-      // 403: the current password is wrong; say so beside it.
+      // 403: the current password is wrong; say so beside it (a refused re-authentication
+      // is the form's).
       mapError: (error) =>
-        error instanceof ApiError && error.status === 403
+        error instanceof ApiError &&
+        error.status === 403 &&
+        !isReauthenticationRequired(error)
           ? { byField: { current_password: error.messages }, form: null }
           : null,
     },
@@ -122,6 +180,46 @@ function PasswordForm() {
         Change password
       </button>
     </form>
+  );
+}
+
+/** Whether the address is verified, which one waits for confirmation, and a new link. */
+function EmailStatus({ user }: { user: User }) {
+  const [sent, setSent] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const status = emailStatus(user);
+  if (!status) {
+    return null;
+  }
+  return (
+    <div className="field email-status">
+      <p className={status.canResend ? 'notice' : 'muted'}>{status.text}</p>
+      {status.canResend && (
+        <button
+          type="button"
+          disabled={busy}
+          onClick={() => {
+            setBusy(true);
+            sendVerificationAgain(api)
+              .then(
+                (text) => setSent({ ok: true, text }),
+                (e: unknown) => setSent({ ok: false, text: errorText(e) }),
+              )
+              .finally(() => setBusy(false));
+          }}
+        >
+          Send the link again
+        </button>
+      )}
+      {sent && (
+        <p
+          className={sent.ok ? 'notice ok' : 'notice error'}
+          role={sent.ok ? 'status' : 'alert'}
+        >
+          {sent.text}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -1,6 +1,14 @@
-import { api, type User } from '../api';
+import {
+  browserSupportsWebAuthn,
+  startAuthentication,
+} from '@simplewebauthn/browser';
+import { useCallback, useState } from 'react';
+import { api, ApiError, type SecondFactorChallenge, type User } from '../api';
 import { Field, Link, PageTitle, useResource } from '../components/ui';
 import { useForm } from '../components/use-form';
+import { needsVerifiedEmail, resendVerificationTo } from '../email';
+import { passkeyErrorText, signInWithPasskey } from '../passkeys';
+import { SecondFactorStep } from './second-factor';
 import {
   listProviders,
   messageFromQuery,
@@ -28,6 +36,9 @@ export function SignInPage({
       )}
       <SignInForm onSignedIn={onSignedIn} next={safeNext(query.get('next'))} />
       <p>
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
+      <p>
         No account yet? <Link href="/sign-up">Create one</Link>.
       </p>
     </section>
@@ -46,17 +57,60 @@ export function SignInForm({
   /** Start in the username field (the form replaced what had the focus). */
   focusFirst?: boolean;
 }) {
+  // The second step's challenge, in memory only: half a sign-in.
+  const [challenge, setChallenge] = useState<SecondFactorChallenge | null>(
+    null,
+  );
+  const [startedOver, setStartedOver] = useState<string | null>(null);
+  const [unverified, setUnverified] = useState(false);
   const form = useForm(
     { username: '', password: '' },
-    async ({ username, password }) => {
-      onSignedIn(await api.signIn(username, password));
+    async ({ username, password }, { set }) => {
+      setStartedOver(null);
+      setUnverified(false);
+      try {
+        const result = await api.signIn(username, password);
+        if (result.kind === 'signed-in') {
+          onSignedIn(result.user);
+          return;
+        }
+        // The password has done its part: it is not kept while the second step waits.
+        set('password', '');
+        setChallenge(result.challenge);
+      } catch (error) {
+        setUnverified(
+          error instanceof ApiError &&
+            error.status === 403 &&
+            needsVerifiedEmail(error.messages),
+        );
+        throw error;
+      }
     },
     { retryAfter: true },
   );
+  const startOver = useCallback((message: string | null) => {
+    setChallenge(null);
+    setStartedOver(message);
+  }, []);
+
+  if (challenge) {
+    return (
+      <SecondFactorStep
+        challenge={challenge}
+        onSignedIn={onSignedIn}
+        onStartOver={startOver}
+      />
+    );
+  }
 
   return (
     <>
       <form onSubmit={form.onSubmit} noValidate>
+        {startedOver && (
+          <p className="notice error" role="alert">
+            {startedOver}
+          </p>
+        )}
         {form.formError && (
           <p className="notice error" role="alert">
             {form.formError}
@@ -76,12 +130,81 @@ export function SignInForm({
           required
           {...form.bind('password')}
         />
-        <button type="submit" className="primary" disabled={form.busy}>
-          {form.busy ? 'Signing in…' : 'Sign in'}
-        </button>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={form.busy}>
+            {form.busy ? 'Signing in…' : 'Sign in'}
+          </button>
+          <PasskeySignIn onSignedIn={onSignedIn} />
+        </div>
       </form>
+      {unverified && <ResendVerification />}
       <ProviderButtons next={next} />
     </>
+  );
+}
+
+/** "Sign in with a passkey": no username, no password; the browser offers its passkeys. */
+function PasskeySignIn({ onSignedIn }: { onSignedIn: (user: User) => void }) {
+  const [supported] = useState(browserSupportsWebAuthn);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  if (!supported) {
+    return null;
+  }
+  return (
+    <>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          setError(null);
+          signInWithPasskey(api, startAuthentication).then(onSignedIn, (e) => {
+            setError(passkeyErrorText(e));
+            setBusy(false);
+          });
+        }}
+      >
+        {busy ? 'Waiting for the passkey…' : 'Sign in with a passkey'}
+      </button>
+      {error && (
+        <p className="notice error full" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
+
+/** After a refusal for an unverified address: ask for the link again. */
+function ResendVerification() {
+  const form = useForm({ email: '' }, async ({ email }) =>
+    resendVerificationTo(api, email),
+  );
+  return (
+    <form className="card" onSubmit={form.onSubmit} noValidate>
+      <h2>Verify your email address</h2>
+      <p>Lost the link? Enter your address to get a new one.</p>
+      <Field
+        label="Email"
+        type="email"
+        autoComplete="email"
+        {...form.bind('email')}
+      />
+      {form.formError && (
+        <p className="notice error" role="alert">
+          {form.formError}
+        </p>
+      )}
+      {form.notice && (
+        <p className="notice ok" role="status">
+          {form.notice}
+        </p>
+      )}
+      <button type="submit" disabled={form.busy}>
+        Send the link again
+      </button>
+    </form>
   );
 }
 

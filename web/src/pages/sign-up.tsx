@@ -1,6 +1,8 @@
-import { api, type User } from '../api';
+import { useState } from 'react';
+import { api, ApiError, type SignInResult, type User } from '../api';
 import { Field, Link, PageTitle } from '../components/ui';
 import { useForm } from '../components/use-form';
+import { needsVerifiedEmail } from '../email';
 
 const FIELDS = [
   'username',
@@ -10,6 +12,10 @@ const FIELDS = [
   'last_name',
 ] as const;
 type SignUpField = (typeof FIELDS)[number];
+
+function isSignInResult(value: unknown): value is SignInResult {
+  return typeof value === 'object' && value !== null && 'kind' in value;
+}
 
 interface Registered {
   access_token: string;
@@ -21,6 +27,8 @@ export function SignUpPage({
 }: {
   onSignedIn: (user: User) => void;
 }) {
+  // This server signs nobody in before their address is verified (REQUIRE_VERIFIED_EMAIL).
+  const [verifyFirst, setVerifyFirst] = useState<string | null>(null);
   const form = useForm(
     { username: '', password: '', email: '', first_name: '', last_name: '' },
     async (values) => {
@@ -39,22 +47,54 @@ export function SignUpPage({
       });
       // The console works with a cookie session: sign in, and revoke the token pair that
       // registering issued, which this page has no use for.
-      const user = await api.signIn(values.username, values.password);
-      await api
-        .post(
-          '/api/logout',
-          { refresh_token: registered.refresh_token },
-          {
-            headers: { authorization: `Bearer ${registered.access_token}` },
-            expectUnauthorized: true,
-          },
-        )
-        .catch(() => undefined);
-      onSignedIn(user);
+      const signedIn = await api
+        .signIn(values.username, values.password)
+        .catch((error: unknown) => error);
+      if (registered?.access_token) {
+        await api
+          .post(
+            '/api/logout',
+            { refresh_token: registered.refresh_token },
+            {
+              headers: { authorization: `Bearer ${registered.access_token}` },
+              expectUnauthorized: true,
+            },
+          )
+          .catch(() => undefined);
+      }
+      if (
+        signedIn instanceof ApiError &&
+        signedIn.status === 403 &&
+        needsVerifiedEmail(signedIn.messages)
+      ) {
+        setVerifyFirst(values.email.trim());
+        return;
+      }
+      if (!isSignInResult(signedIn)) {
+        throw signedIn;
+      }
+      // A new account has no second factor yet: signing in is done in one step.
+      if (signedIn.kind === 'signed-in') {
+        onSignedIn(signedIn.user);
+      }
     },
     // 409: the username or email is taken, which belongs next to that field.
     { fieldStatuses: [400, 409], retryAfter: true },
   );
+  if (verifyFirst !== null) {
+    return (
+      <section className="narrow">
+        <PageTitle>Check your email</PageTitle>
+        <p className="notice ok" role="status">
+          Your account is created. A link to verify{' '}
+          <strong>{verifyFirst}</strong> is on its way: follow it, then sign in.
+        </p>
+        <p>
+          <Link href="/sign-in">Sign in</Link>
+        </p>
+      </section>
+    );
+  }
   return (
     <section className="narrow">
       <PageTitle>Create an account</PageTitle>
