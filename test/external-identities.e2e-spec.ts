@@ -630,6 +630,28 @@ describe('external identities', () => {
         .expect(401);
     });
 
+    it('needs a recent sign-in: a session older than FRESH_AUTH_WINDOW gets 403 and sets nothing', async () => {
+      const { user } = await identities.signInOrCreate(profile());
+      const session = await sessionFor(user);
+      jest
+        .spyOn(Date, 'now')
+        .mockReturnValue(
+          Date.now() + (t.config.freshAuthWindowSeconds + 1) * 1000,
+        );
+      try {
+        const response = await t.http
+          .post('/api/auth/password')
+          .set('Cookie', session.cookie)
+          .set('X-CSRF-Token', session.csrf)
+          .send({ password: 'my first password' })
+          .expect(403);
+        expect(response.body.reason).toBe('reauthentication_required');
+      } finally {
+        jest.restoreAllMocks();
+      }
+      expect((await listed(session)).has_password).toBe(false);
+    });
+
     it('applies the password rules, naming the field (400)', async () => {
       const { user } = await identities.signInOrCreate(profile());
       const session = await sessionFor(user);

@@ -401,6 +401,31 @@ describe('passkeys', () => {
       );
     });
 
+    it('adds only with a recent sign-in: a refreshed token must re-authenticate first', async () => {
+      const user = await registerUser(t.http);
+      const refreshed = await t.http
+        .post('/api/refresh')
+        .send({ refresh_token: user.refreshToken })
+        .expect(200);
+      const token = refreshed.body.access_token as string;
+      const stale = await t.http
+        .post('/api/passkeys/registration-options')
+        .set(bearer(token))
+        .expect(403);
+      expect(stale.body.reason).toBe('reauthentication_required');
+      expect((await list(user)).body).toEqual([]);
+      await t.http
+        .post('/api/auth/reauthenticate')
+        .set(bearer(token))
+        .send({ password: user.password })
+        .expect(204);
+      const started = await t.http
+        .post('/api/passkeys/registration-options')
+        .set(bearer(token))
+        .expect(200);
+      expect(started.body.ceremony_id).toEqual(expect.any(String));
+    });
+
     it('deletes only with a recent sign-in: a refreshed or old credential must re-authenticate', async () => {
       const user = await registerUser(t.http);
       const phone = new SoftwareAuthenticator();

@@ -51,16 +51,23 @@ export class PasskeysController {
   @ApiOperation({
     summary: 'Start adding a passkey',
     description:
-      'Creation options for navigator.credentials.create(): a discoverable credential, user verification preferred, the account’s passkeys excluded.',
+      'Creation options for navigator.credentials.create(): a discoverable credential, user verification preferred, the account’s passkeys excluded. Needs a recent sign-in.',
   })
   @ApiOkResponse({ type: RegistrationOptionsResponse })
   @ApiConflictResponse({
     type: ErrorResponse,
     description: 'The account holds 25 passkeys',
   })
+  @ApiForbiddenResponse({
+    type: ErrorResponse,
+    description:
+      'reason "reauthentication_required": POST /api/auth/reauthenticate, then retry',
+  })
   async registrationOptions(
     @CurrentUser() user: AuthenticatedUser,
   ): Promise<RegistrationOptionsResponse> {
+    // A passkey signs in by itself: a stolen session must not be able to add one and stay.
+    await this.freshAuth.assertFresh(user);
     const { ceremonyId, options } =
       await this.passkeys.registrationOptions(user);
     return { ceremony_id: ceremonyId, options };

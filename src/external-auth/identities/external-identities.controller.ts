@@ -1,4 +1,5 @@
 import { AppConfig } from '../../config/app-config';
+import { FreshAuthService } from '../../fresh-auth/fresh-auth.service';
 import {
   Body,
   Controller,
@@ -16,6 +17,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiForbiddenResponse,
 } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../../auth/authenticated-user';
 import { Auth } from '../../auth/decorators/auth.decorator';
@@ -37,6 +39,7 @@ export class ExternalIdentitiesController {
   constructor(
     private readonly identities: ExternalIdentitiesService,
     private readonly config: AppConfig,
+    private readonly freshAuth: FreshAuthService,
   ) {}
 
   @Get('identities')
@@ -99,10 +102,17 @@ export class ExternalIdentitiesController {
     description:
       'The account already has a password: change it with POST /api/profile/password',
   })
-  setPassword(
+  @ApiForbiddenResponse({
+    type: ErrorResponse,
+    description:
+      'reason "reauthentication_required": POST /api/auth/reauthenticate, then retry',
+  })
+  async setPassword(
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: SetPasswordDto,
   ): Promise<void> {
+    // A password is a new way in: a stolen session must not be able to add one and stay.
+    await this.freshAuth.assertFresh(user);
     return this.identities.setFirstPassword(user.id, dto.password);
   }
 }
