@@ -447,6 +447,69 @@ describe('REQUIRE_VERIFIED_EMAIL=true', () => {
   });
 });
 
+describe('verification links to an address: rate-limited', () => {
+  let catcher: SmtpCatcher;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    catcher = await startSmtpCatcher();
+    t = await createTestApp({
+      env: { SMTP_URL: catcher.url, RATE_LIMIT_MAIL_PER_ADDRESS: '2/hour' },
+    });
+  });
+  afterAll(async () => {
+    await t.close();
+    await catcher.close();
+  });
+
+  it('counts the email change and the signed-in resend per address, so an account cannot flood someone else', async () => {
+    const user = await registerUser(t.http);
+    const victim = `${uniqueUsername('victim')}@example.com`;
+    const other = `${uniqueUsername('other')}@example.com`;
+    await t.http
+      .patch('/api/profile')
+      .set(bearer(user.accessToken))
+      .send({ email: victim })
+      .expect(200);
+    await t.http
+      .post('/api/email/verification')
+      .set(bearer(user.accessToken))
+      .expect(202);
+    const limited = await t.http
+      .post('/api/email/verification')
+      .set(bearer(user.accessToken))
+      .expect(429);
+    expect(limited.body.message).toMatch(
+      /^Too many requests for this email address: try again in \d+ s$/,
+    );
+    expect(limited.headers['retry-after']).toEqual(expect.any(String));
+
+    await t.http
+      .patch('/api/profile')
+      .set(bearer(user.accessToken))
+      .send({ email: other })
+      .expect(200);
+    await t.http
+      .patch('/api/profile')
+      .set(bearer(user.accessToken))
+      .send({ email: victim })
+      .expect(429);
+    const profile = await t.http
+      .get('/api/profile')
+      .set(bearer(user.accessToken))
+      .expect(200);
+    expect(profile.body.user.pending_email).toBe(other);
+    await linkSentTo(catcher, other);
+    // The two links the limit allowed, and not a third.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(
+      catcher
+        .messagesTo(victim)
+        .filter((m) => m.subject === 'Verify your email address'),
+    ).toHaveLength(2);
+  });
+});
+
 describe('email verification links expire', () => {
   let catcher: SmtpCatcher;
   let t: TestApp;
@@ -494,8 +557,17 @@ describe('mail without SMTP_URL', () => {
       const email = `${uniqueUsername('outbox')}@example.com`;
       await registerUser(t.http, { email });
       const outbox = join(t.dataDir, 'outbox');
+      const logged = () =>
+        logs
+          .at('log')
+          .some(
+            (entry) =>
+              (entry as { msg?: unknown }).msg ===
+              'mail written to the outbox (SMTP_URL is unset)',
+          );
+      // The file appears before it is complete; the log line comes once it is.
       for (let waited = 0; waited < 5000; waited += 50) {
-        if (existsSync(outbox) && readdirSync(outbox).length > 0) {
+        if (existsSync(outbox) && readdirSync(outbox).length > 0 && logged()) {
           break;
         }
         await new Promise((resolve) => setTimeout(resolve, 50));

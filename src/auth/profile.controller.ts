@@ -1,4 +1,12 @@
-import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Ip,
+  Patch,
+  Post,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -6,6 +14,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { ErrorResponse } from '../common/http/error.response';
 import { EmailVerificationService } from '../email-verification/email-verification.service';
@@ -60,9 +69,15 @@ export class ProfileController {
     description:
       'Changing or removing the email needs a sign-in within FRESH_AUTH_WINDOW: reason reauthentication_required (POST /api/auth/reauthenticate, then retry)',
   })
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponse,
+    description:
+      'Too many verification links for this address or from this client (RATE_LIMIT_MAIL_PER_ADDRESS, RATE_LIMIT_MAIL_PER_IP)',
+  })
   async update(
     @CurrentUser() user: AuthenticatedUser,
     @Body() dto: UpdateProfileDto,
+    @Ip() ip: string,
   ): Promise<UserEnvelope> {
     if (dto.email !== undefined) {
       const current = await this.users.getById(user.id);
@@ -77,7 +92,7 @@ export class ProfileController {
       dto.email !== null;
     // The email first: a 409 for it changes nothing else.
     if (deferEmail && dto.email) {
-      await this.emailVerification.requestChange(user.id, dto.email);
+      await this.emailVerification.requestChange(user.id, dto.email, ip);
     }
     const updated = await this.users.updateProfile(user.id, {
       email: deferEmail ? undefined : dto.email,

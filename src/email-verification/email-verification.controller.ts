@@ -6,6 +6,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { Auth } from '../auth/decorators/auth.decorator';
@@ -67,11 +68,17 @@ export class EmailVerificationController {
     description: 'Nothing to verify: the address is verified, or there is none',
   })
   @ApiNotFoundResponse(OFF)
+  @ApiTooManyRequestsResponse({
+    type: ErrorResponse,
+    description:
+      'Rate-limited per address and per client, as the public resend (RATE_LIMIT_MAIL_PER_ADDRESS, RATE_LIMIT_MAIL_PER_IP)',
+  })
   async resendMine(
     @CurrentUser() user: AuthenticatedUser,
+    @Ip() ip: string,
   ): Promise<MessageResponse> {
     this.verification.assertEnabled();
-    await this.verification.resendFor(user.id);
+    await this.verification.resendFor(user.id, ip);
     return { message: 'A new link to verify the email address is on its way' };
   }
 

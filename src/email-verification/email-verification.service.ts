@@ -54,8 +54,17 @@ export class EmailVerificationService {
    * PATCH /api/profile with a new email: it waits as pending_email until the link mailed to
    * it is followed; the current address is told a change was asked.
    */
-  async requestChange(userId: string, email: string): Promise<User> {
+  async requestChange(
+    userId: string,
+    email: string,
+    ip: string,
+  ): Promise<User> {
     const before = await this.users.getById(userId);
+    if (email.trim().toLowerCase() !== before.email) {
+      // Each request mails the address given: limited like the resend routes, or an account
+      // could flood someone else's mailbox.
+      await this.rateLimit.check('verification', email, ip);
+    }
     const user = await this.users.requestEmailChange(userId, email);
     if (user.pendingEmail && user.pendingEmail !== before.pendingEmail) {
       this.audit.record({
@@ -105,7 +114,7 @@ export class EmailVerificationService {
   }
 
   /** POST /api/email/verification: a new link for the pending change, else the unverified address. */
-  async resendFor(userId: string): Promise<void> {
+  async resendFor(userId: string, ip: string): Promise<void> {
     const user = await this.users.getById(userId);
     const email =
       user.pendingEmail ??
@@ -117,6 +126,8 @@ export class EmailVerificationService {
           : 'Nothing to verify: the account has no email address (set one with PATCH /api/profile)',
       );
     }
+    // The pending address may be someone else's: limited like the public resend.
+    await this.rateLimit.check('verification', email, ip);
     await this.sendLink(user, email, user.pendingEmail ? 'change' : 'resend');
   }
 
