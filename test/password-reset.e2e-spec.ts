@@ -213,6 +213,56 @@ describe('password reset', () => {
       await loginAs(t.http, username, 'second password 1');
     });
 
+    it('drops an email change waiting for its link: an intruder cannot confirm it after the reset', async () => {
+      const username = uniqueUsername('pending');
+      const email = `${username}@example.com`;
+      const user = await registerUser(t.http, { username, email });
+      const intruder = `${uniqueUsername('intruder')}@example.com`;
+      const count = catcher.messages.length;
+      await t.http
+        .patch('/api/profile')
+        .set(bearer(user.accessToken))
+        .send({ email: intruder })
+        .expect(200);
+      const change = await catcher.waitForMessage(
+        (m) =>
+          m.to.includes(intruder) &&
+          m.subject === 'Verify your email address' &&
+          catcher.messages.indexOf(m) >= count,
+      );
+      const changeLink = change.links.find((l) =>
+        l.includes('/verify-email#token='),
+      );
+      expect(changeLink).toEqual(expect.any(String));
+
+      await forgot(t.http, email).expect(202);
+      const token = tokenFromLink(await resetLinkSentTo(catcher, email));
+      await t.http
+        .post('/api/password/reset')
+        .send({ token, new_password: 'after the intruder 1' })
+        .expect(204);
+
+      const refused = await t.http
+        .post('/api/email/verify')
+        .send({ token: tokenFromLink(changeLink ?? '') })
+        .expect(400);
+      expect(refused.body.message).toBe(TOKEN_INVALID);
+      const { accessToken } = await loginAs(
+        t.http,
+        username,
+        'after the intruder 1',
+      );
+      const profile = await t.http
+        .get('/api/profile')
+        .set(bearer(accessToken))
+        .expect(200);
+      expect(profile.body.user).toMatchObject({
+        email,
+        email_verified: true,
+        pending_email: null,
+      });
+    });
+
     it('lets exactly one of two racing uses of a link win', async () => {
       const username = uniqueUsername('race');
       const email = `${username}@example.com`;

@@ -62,7 +62,8 @@ export class PasswordResetService {
 
   /**
    * Sets the password and ends every session, access token and refresh token of the account
-   * (no exemption: whoever held them may be who the reset locks out). Second factors stay.
+   * (no exemption: whoever held them may be who the reset locks out), and any email change
+   * waiting for its link. Second factors stay.
    */
   async reset(token: string, newPassword: string): Promise<void> {
     const spent = await this.tokens.consume(token, 'password_reset');
@@ -78,6 +79,10 @@ export class PasswordResetService {
     await this.tokens.revokeAllOf(user.id, 'password_reset');
     // Following a link mailed to the address proves it reaches the owner.
     await this.users.markEmailVerified(user.id, spent.email);
+    // An email change waiting for its link may be the intruder's: following that link after
+    // the reset would hand them the address the next reset link goes to.
+    await this.users.dropPendingEmail(user.id);
+    await this.tokens.revokeAllOf(user.id, 'email_verification');
     this.audit.record({
       type: 'password_reset',
       outcome: 'success',

@@ -485,6 +485,11 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
     return this.getById(id);
   }
 
+  /** Forgets an email change waiting for its link (a password reset: it may be an intruder's). */
+  async dropPendingEmail(id: string): Promise<void> {
+    await this.users.update({ id }, { pendingEmail: null });
+  }
+
   /** A password reset proved the account's current address is its owner's. */
   async markEmailVerified(id: string, rawEmail: string): Promise<void> {
     await this.users.update(
