@@ -147,6 +147,8 @@ describe('external identities', () => {
         id: user.id,
         username: user.username,
         email,
+        // The provider verified it: no link of ours is needed.
+        email_verified: true,
         roles: ['user'],
       });
       const methods = await listed(session);

@@ -3,8 +3,13 @@
 // in to the console and answers the consent through the console's API, as the page does.
 import * as client from 'openid-client';
 import { AuditService } from '../src/audit/audit.service';
+import { UsersService } from '../src/users/users.service';
 import { createTestApp, type TestApp } from './support/app';
-import { registerUser, type RegisteredUser } from './support/factories';
+import {
+  registerUser,
+  type RegisteredUser,
+  uniqueUsername,
+} from './support/factories';
 import { Browser, freePort } from './support/oauth-browser';
 
 const ADMIN = { username: 'chief', password: 'chief-password-1' };
@@ -264,6 +269,34 @@ describe('the OAuth 2.0 / OpenID Connect provider', () => {
     expect(second.callback.searchParams.get('code')).toBeTruthy();
     const third = await codeFlow(configuration, user, 'openid profile email');
     expect(third.prompts).toEqual(['login', 'consent']);
+  });
+
+  it('says whether the email is verified: email_verified follows the account', async () => {
+    const registered = await registerClient({
+      grant_types: ['authorization_code'],
+      scope: 'openid email',
+    });
+    const configuration = await discover(registered);
+    const email = `${uniqueUsername('claims')}@example.com`;
+    const user = await registerUser(t.http, { email });
+    const emailClaims = async () => {
+      const flow = await codeFlow(configuration, user, 'openid email');
+      const tokens = await client.authorizationCodeGrant(
+        configuration,
+        flow.callback,
+        flow.checks,
+      );
+      const claims = await client.fetchUserInfo(
+        configuration,
+        tokens.access_token,
+        user.id,
+      );
+      return { email: claims.email, email_verified: claims.email_verified };
+    };
+    expect(await emailClaims()).toEqual({ email, email_verified: false });
+    // As following the link mailed at registration does (tested in email-verification).
+    await t.app.get(UsersService).confirmEmail(user.id, email);
+    expect(await emailClaims()).toEqual({ email, email_verified: true });
   });
 
   it('issues client-credentials tokens to the tutorial’s request: Basic client auth and a form body', async () => {

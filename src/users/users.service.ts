@@ -42,6 +42,8 @@ export interface NewUser {
   /** Null for an account created by an external sign-in: no password sign-in until it sets one. */
   password: string | null;
   email?: string | null;
+  /** The email was verified elsewhere (an external provider that says so): no link is needed. */
+  emailVerified?: boolean;
   firstName?: string | null;
   lastName?: string | null;
   roles?: Role[];
@@ -153,7 +155,7 @@ export class UsersService implements OnModuleInit, OnApplicationBootstrap {
         email,
         firstName: input.firstName ?? null,
         lastName: input.lastName ?? null,
-        emailVerifiedAt: null,
+        emailVerifiedAt: email && input.emailVerified ? new Date() : null,
         pendingEmail: null,
         passwordHash,
         roles: input.roles ?? ['user'],

@@ -342,6 +342,8 @@ export class ExternalIdentitiesService {
           username,
           password: null,
           email,
+          // accountEmail only passes an address the provider says it verified.
+          emailVerified: true,
           roles: ['user'],
         });
       } catch (error) {

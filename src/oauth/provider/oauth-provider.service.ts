@@ -192,8 +192,8 @@ export class OAuthProviderService {
         given_name: user.firstName ?? undefined,
         family_name: user.lastName ?? undefined,
         email: user.email ?? undefined,
-        // Gatehouse does not verify addresses yet (#16 adds it).
-        email_verified: user.email ? false : undefined,
+        // True once a link mailed to it was followed (or a password reset through it).
+        email_verified: user.email ? user.emailVerifiedAt !== null : undefined,
       }),
     };
   }
