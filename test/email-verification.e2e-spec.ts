@@ -2,13 +2,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { createTestApp, type TestApp } from './support/app';
+import { withMailApp } from './support/mail-app';
 import { loginAs, registerUser, uniqueUsername } from './support/factories';
 import { basic, bearer } from './support/http';
 import { captureLogs } from './support/logs';
 import {
   type CaughtMessage,
   type SmtpCatcher,
-  startSmtpCatcher,
   tokenFromLink,
 } from './support/smtp-catcher';
 
@@ -51,15 +51,9 @@ describe('email verification', () => {
   let catcher: SmtpCatcher;
   let t: TestApp;
 
-  beforeAll(async () => {
-    catcher = await startSmtpCatcher();
-    t = await createTestApp({
-      env: { SMTP_URL: catcher.url, ISSUER_URL: 'https://auth.example.test' },
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await catcher.close();
+  withMailApp({ ISSUER_URL: 'https://auth.example.test' }, (app, mail) => {
+    t = app;
+    catcher = mail;
   });
 
   async function profileOf(accessToken: string) {
@@ -365,15 +359,9 @@ describe('REQUIRE_VERIFIED_EMAIL=true', () => {
   let catcher: SmtpCatcher;
   let t: TestApp;
 
-  beforeAll(async () => {
-    catcher = await startSmtpCatcher();
-    t = await createTestApp({
-      env: { SMTP_URL: catcher.url, REQUIRE_VERIFIED_EMAIL: 'true' },
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await catcher.close();
+  withMailApp({ REQUIRE_VERIFIED_EMAIL: 'true' }, (app, mail) => {
+    t = app;
+    catcher = mail;
   });
 
   it('requires an email to register', async () => {
@@ -451,15 +439,9 @@ describe('verification links to an address: rate-limited', () => {
   let catcher: SmtpCatcher;
   let t: TestApp;
 
-  beforeAll(async () => {
-    catcher = await startSmtpCatcher();
-    t = await createTestApp({
-      env: { SMTP_URL: catcher.url, RATE_LIMIT_MAIL_PER_ADDRESS: '2/hour' },
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await catcher.close();
+  withMailApp({ RATE_LIMIT_MAIL_PER_ADDRESS: '2/hour' }, (app, mail) => {
+    t = app;
+    catcher = mail;
   });
 
   it('counts the email change and the signed-in resend per address, so an account cannot flood someone else', async () => {
@@ -514,15 +496,9 @@ describe('email verification links expire', () => {
   let catcher: SmtpCatcher;
   let t: TestApp;
 
-  beforeAll(async () => {
-    catcher = await startSmtpCatcher();
-    t = await createTestApp({
-      env: { SMTP_URL: catcher.url, EMAIL_VERIFICATION_TTL: '1s' },
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await catcher.close();
+  withMailApp({ EMAIL_VERIFICATION_TTL: '1s' }, (app, mail) => {
+    t = app;
+    catcher = mail;
   });
 
   it('refuses a link followed after EMAIL_VERIFICATION_TTL, and leaves the address unverified', async () => {
@@ -605,15 +581,9 @@ describe('PATCH /api/profile {email}: fresh authentication', () => {
   let catcher: SmtpCatcher;
   let t: TestApp;
 
-  beforeAll(async () => {
-    catcher = await startSmtpCatcher();
-    t = await createTestApp({
-      env: { SMTP_URL: catcher.url, FRESH_AUTH_WINDOW: '1s' },
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await catcher.close();
+  withMailApp({ FRESH_AUTH_WINDOW: '1s' }, (app, mail) => {
+    t = app;
+    catcher = mail;
   });
 
   it('refuses a stale session with reason reauthentication_required, changing nothing; names alone need no fresh sign-in', async () => {

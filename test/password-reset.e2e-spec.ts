@@ -1,5 +1,6 @@
 import type TestAgent from 'supertest/lib/agent';
 import { createTestApp, type TestApp } from './support/app';
+import { withMailApp } from './support/mail-app';
 import { loginAs, registerUser, uniqueUsername } from './support/factories';
 import { basic, bearer } from './support/http';
 import {
@@ -59,16 +60,13 @@ describe('password reset', () => {
   let catcher: SmtpCatcher;
   let t: TestApp;
 
-  beforeAll(async () => {
-    catcher = await startSmtpCatcher();
-    t = await createTestApp({
-      env: {
-        SMTP_URL: catcher.url,
-        ISSUER_URL: 'https://auth.example.test',
-        ...ADMIN_ENV,
-      },
-    });
-  });
+  withMailApp(
+    { ISSUER_URL: 'https://auth.example.test', ...ADMIN_ENV },
+    (app, mail) => {
+      t = app;
+      catcher = mail;
+    },
+  );
 
   /** The audit trail's event types about one user, newest first, once `expected` is there. */
   async function auditTypesOf(userId: string, expected: string) {
@@ -89,10 +87,6 @@ describe('password reset', () => {
       json: JSON.stringify(items),
     };
   }
-  afterAll(async () => {
-    await t.close();
-    await catcher.close();
-  });
 
   describe('POST /api/password/forgot', () => {
     it('answers an unknown address exactly as a known one, and mails nothing for it', async () => {
@@ -309,15 +303,9 @@ describe('password reset links expire', () => {
   let catcher: SmtpCatcher;
   let t: TestApp;
 
-  beforeAll(async () => {
-    catcher = await startSmtpCatcher();
-    t = await createTestApp({
-      env: { SMTP_URL: catcher.url, PASSWORD_RESET_TTL: '1s' },
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await catcher.close();
+  withMailApp({ PASSWORD_RESET_TTL: '1s' }, (app, mail) => {
+    t = app;
+    catcher = mail;
   });
 
   it('refuses a link used after PASSWORD_RESET_TTL, and the password stays', async () => {
@@ -341,23 +329,14 @@ describe('password reset links expire', () => {
 });
 
 describe('password reset rate limits', () => {
-  let catcher: SmtpCatcher;
   let t: TestApp;
 
-  beforeAll(async () => {
-    catcher = await startSmtpCatcher();
-    t = await createTestApp({
-      env: {
-        SMTP_URL: catcher.url,
-        RATE_LIMIT_MAIL_PER_ADDRESS: '2/hour',
-        RATE_LIMIT_MAIL_PER_IP: '5/hour',
-      },
-    });
-  });
-  afterAll(async () => {
-    await t.close();
-    await catcher.close();
-  });
+  withMailApp(
+    { RATE_LIMIT_MAIL_PER_ADDRESS: '2/hour', RATE_LIMIT_MAIL_PER_IP: '5/hour' },
+    (app) => {
+      t = app;
+    },
+  );
 
   it('limits requests per address, then per client address, with 429 and Retry-After', async () => {
     const target = `${uniqueUsername('flood')}@example.com`;
