@@ -13,6 +13,7 @@ import {
   type ReauthMethod,
   reauthMethods,
 } from '../reauth';
+import { MethodChoice } from './method-choice';
 import { Field } from './ui';
 
 /** One open prompt: `resolve(true)` once re-authenticated, `resolve(false)` when given up. */
@@ -158,28 +159,18 @@ function ReauthForm({
         </p>
       ) : (
         <>
-          {methods.length > 1 && (
-            <fieldset className="choices">
-              <legend>Confirm with</legend>
-              {methods.map((choice) => (
-                <label key={choice} className="check">
-                  <input
-                    type="radio"
-                    name="reauth-method"
-                    value={choice}
-                    checked={method === choice}
-                    onChange={() => {
-                      setMethod(choice);
-                      setText('');
-                      setProblem(null);
-                      setError(null);
-                    }}
-                  />{' '}
-                  {REAUTH_LABELS[choice]}
-                </label>
-              ))}
-            </fieldset>
-          )}
+          <MethodChoice
+            name="reauth-method"
+            methods={methods}
+            labels={REAUTH_LABELS}
+            value={method}
+            onChange={(choice) => {
+              setMethod(choice);
+              setText('');
+              setProblem(null);
+              setError(null);
+            }}
+          />
           {/* Gives the password manager the account the password belongs to. */}
           <input
             type="text"

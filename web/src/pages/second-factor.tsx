@@ -15,6 +15,7 @@ import {
   type SecondFactorMethod,
   type User,
 } from '../api';
+import { MethodChoice } from '../components/method-choice';
 import { Field, Link, PageTitle } from '../components/ui';
 import { passkeyErrorText } from '../passkeys';
 import {
@@ -141,28 +142,18 @@ export function SecondFactorStep({
           administrator to reset your second factors.
         </p>
       )}
-      {methods.length > 1 && (
-        <fieldset className="choices">
-          <legend>Confirm with</legend>
-          {methods.map((choice) => (
-            <label key={choice} className="check">
-              <input
-                type="radio"
-                name="second-factor-method"
-                value={choice}
-                checked={method === choice}
-                onChange={() => {
-                  setMethod(choice);
-                  setCode('');
-                  setProblem(null);
-                  setError(null);
-                }}
-              />{' '}
-              {METHOD_LABELS[choice]}
-            </label>
-          ))}
-        </fieldset>
-      )}
+      <MethodChoice
+        name="second-factor-method"
+        methods={methods}
+        labels={METHOD_LABELS}
+        value={method}
+        onChange={(choice) => {
+          setMethod(choice);
+          setCode('');
+          setProblem(null);
+          setError(null);
+        }}
+      />
       {method === 'passkey' ? (
         <p>
           <button
