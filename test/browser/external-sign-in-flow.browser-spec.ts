@@ -1,6 +1,8 @@
 // Sign-in through an external provider in Chromium, against the real server: the operator sets a
 // provider's client id and secret (here a local server speaking GitHub's OAuth and user API), its
-// button appears on the sign-in page, and one click signs the person in.
+// button appears on the sign-in page, and one click signs the person in; for an account with a
+// second factor the server hands the second step to the console's /sign-in/second-factor page in
+// the address's fragment, and a code finishes it.
 import { createHash } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { FakeGitHub } from '../support/fake-github';
@@ -14,6 +16,8 @@ import {
   SKIP_REASON,
   startConsole,
 } from './browser-support';
+import { expectAccessible, expectNothingStored, signOut } from './mfa-support';
+import { enrolTotp, totpCode } from './mfa-totp';
 
 async function expectEmail(page: Page, email: string): Promise<void> {
   const field = page.getByLabel('Email');
@@ -174,6 +178,49 @@ describeWithChromium(
       expect(callback.searchParams.get('code')).toBeTruthy();
       // No token travelled in a URL: only the code the app redeems.
       expect(callback.searchParams.has('access_token')).toBe(false);
+      await context.close();
+    });
+
+    it('finishes the provider’s sign-in with a code on the second-step page, then goes on', async () => {
+      github.person = {
+        id: 5151,
+        login: 'twofa',
+        name: 'Two Factors',
+        emails: [
+          { email: 'twofa@octo.example', primary: true, verified: true },
+        ],
+      };
+      const { context, page } = await newUser(app, MOBILE);
+      await page.goto('/sign-in');
+      await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Profile' }).waitFor();
+      const { secret } = await enrolTotp(page);
+      await page.getByRole('button', { name: 'I have saved them' }).click();
+      await signOut(page);
+
+      // Straight to a page behind the sign-in: the provider's sign-in now stops at the second step.
+      await page.goto('/keys');
+      await page.getByRole('heading', { level: 1, name: 'Sign in' }).waitFor();
+      await page.getByRole('link', { name: 'Sign in with GitHub' }).click();
+      await page
+        .getByRole('heading', { level: 2, name: 'Confirm it’s you' })
+        .waitFor();
+      const url = new URL(page.url());
+      expect(url.pathname).toBe('/sign-in/second-factor');
+      // Half a sign-in is not left in the address bar.
+      expect(url.hash).toBe('');
+      await expectNothingStored(page);
+      await expectAccessible(page, 'provider-second-step');
+      await page
+        .getByLabel('Code from your authenticator app')
+        .fill(await totpCode(secret, 1));
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByRole('heading', { level: 1, name: 'API keys' }).waitFor();
+
+      // The page without its fragment (a reload, a bookmark) has nothing to finish.
+      await signOut(page);
+      await page.goto('/sign-in/second-factor');
+      await page.getByText('There is no sign-in to finish here').waitFor();
       await context.close();
     });
   },
