@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
+import { AuditService } from '../src/audit/audit.service';
 import { createTestApp, type TestApp } from './support/app';
 import { withMailApp } from './support/mail-app';
 import { loginAs, registerUser, uniqueUsername } from './support/factories';
@@ -56,6 +57,26 @@ describe('email verification', () => {
     catcher = mail;
   });
 
+  /** The user's email_* audit events, oldest first, once every one of `expected` is there. */
+  async function emailEventsOf(
+    userId: string,
+    expected: string[],
+  ): Promise<string[]> {
+    let types: string[] = [];
+    for (let waited = 0; waited < 3000; waited += 50) {
+      const { items } = await t.app.get(AuditService).list({ userId }, 1, 100);
+      types = items
+        .map((event) => event.type as string)
+        .filter((type) => type.startsWith('email_'))
+        .reverse();
+      if (expected.every((type) => types.includes(type))) {
+        break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return types;
+  }
+
   async function profileOf(accessToken: string) {
     const response = await t.http
       .get('/api/profile')
@@ -95,6 +116,12 @@ describe('email verification', () => {
         pending_email: null,
       });
       expect((await profileOf(user.accessToken)).email_verified).toBe(true);
+      expect(
+        await emailEventsOf(user.id, [
+          'email_verification_sent',
+          'email_verified',
+        ]),
+      ).toEqual(['email_verification_sent', 'email_verified']);
 
       const reused = await t.http
         .post('/api/email/verify')
@@ -180,6 +207,18 @@ describe('email verification', () => {
         email_verified: true,
         pending_email: null,
       });
+      expect(
+        await emailEventsOf(user.id, [
+          'email_change_requested',
+          'email_changed',
+        ]),
+      ).toEqual([
+        'email_verification_sent',
+        'email_verified',
+        'email_change_requested',
+        'email_verification_sent',
+        'email_changed',
+      ]);
       // The old address is free again.
       await registerUser(t.http, { email: oldEmail });
     });
