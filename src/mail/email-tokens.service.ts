@@ -8,6 +8,7 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, type Repository } from 'typeorm';
 import { EmailToken, type EmailTokenPurpose } from './email-token.entity';
+import { prunePeriodically } from '../common/prune-periodically';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -32,15 +33,12 @@ export class EmailTokensService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.pruneTimer = setInterval(() => {
-      this.pruneExpired().catch((error: unknown) =>
-        this.logger.warn({
-          msg: 'pruning expired email tokens failed',
-          error: error instanceof Error ? error.message : 'unknown',
-        }),
-      );
-    }, PRUNE_INTERVAL_MS);
-    this.pruneTimer.unref();
+    this.pruneTimer = prunePeriodically(
+      this.logger,
+      'expired email tokens',
+      () => this.pruneExpired(),
+      PRUNE_INTERVAL_MS,
+    );
   }
 
   onModuleDestroy(): void {

@@ -19,6 +19,7 @@ import { RedisService } from '../redis/redis.service';
 import { credentialIssuedAt } from '../users/credential-epoch';
 import { Session } from './session.entity';
 import { setBounded } from '../common/bounded-map';
+import { prunePeriodically } from '../common/prune-periodically';
 
 /** What the hot path needs of a session; cached so that a request costs no database round trip. */
 export interface ActiveSession {
@@ -88,15 +89,12 @@ export class SessionsService implements OnModuleInit, OnModuleDestroy {
       this.forget((session) => session.userId === userId),
     );
     this.redis.onReconnect(() => this.cache.clear());
-    this.pruneTimer = setInterval(() => {
-      this.pruneExpired().catch((error: unknown) =>
-        this.logger.warn({
-          msg: 'pruning expired sessions failed',
-          error: error instanceof Error ? error.message : 'unknown',
-        }),
-      );
-    }, PRUNE_INTERVAL_MS);
-    this.pruneTimer.unref();
+    this.pruneTimer = prunePeriodically(
+      this.logger,
+      'expired sessions',
+      () => this.pruneExpired(),
+      PRUNE_INTERVAL_MS,
+    );
   }
 
   onModuleDestroy(): void {

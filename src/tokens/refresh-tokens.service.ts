@@ -16,6 +16,7 @@ import {
   sealSuccessor,
   type SuccessorPair,
 } from './successor-seal';
+import { prunePeriodically } from '../common/prune-periodically';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -50,15 +51,12 @@ export class RefreshTokensService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.pruneTimer = setInterval(() => {
-      this.pruneExpired().catch((error: unknown) =>
-        this.logger.warn({
-          msg: 'pruning expired refresh tokens failed',
-          error: error instanceof Error ? error.message : 'unknown',
-        }),
-      );
-    }, PRUNE_INTERVAL_MS);
-    this.pruneTimer.unref();
+    this.pruneTimer = prunePeriodically(
+      this.logger,
+      'expired refresh tokens',
+      () => this.pruneExpired(),
+      PRUNE_INTERVAL_MS,
+    );
   }
 
   onModuleDestroy(): void {

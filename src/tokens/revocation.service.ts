@@ -9,6 +9,7 @@ import { LessThan, MoreThan, type Repository } from 'typeorm';
 import { RedisService } from '../redis/redis.service';
 import { FingerprintSet, FingerprintSetBuilder } from './fingerprint-set';
 import { RevokedToken } from './revoked-token.entity';
+import { prunePeriodically } from '../common/prune-periodically';
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 /** Small pages keep the reload's transient rows from growing the young generation for good. */
@@ -55,15 +56,12 @@ export class RevocationService implements OnModuleInit, OnModuleDestroy {
     this.redis.subscribe(REVOKED_CHANNEL, (jti) => this.remember(jti));
     this.redis.onReconnect(() => void this.reloadLogged());
     await this.reload();
-    this.pruneTimer = setInterval(() => {
-      this.prune().catch((error: unknown) =>
-        this.logger.warn({
-          msg: 'pruning the token blacklist failed',
-          error: error instanceof Error ? error.message : 'unknown',
-        }),
-      );
-    }, PRUNE_INTERVAL_MS);
-    this.pruneTimer.unref();
+    this.pruneTimer = prunePeriodically(
+      this.logger,
+      'the token blacklist',
+      () => this.prune(),
+      PRUNE_INTERVAL_MS,
+    );
   }
 
   onModuleDestroy(): void {

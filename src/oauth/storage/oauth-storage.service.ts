@@ -13,6 +13,7 @@ import { AppConfig } from '../../config/app-config';
 import { RevocationService } from '../../tokens/revocation.service';
 import { oauthRevocationKey } from '../oauth-revocation-keys';
 import { OAuthRecord } from './oauth-record.entity';
+import { prunePeriodically } from '../../common/prune-periodically';
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 
@@ -94,15 +95,12 @@ export class OAuthStorage implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.pruneTimer = setInterval(() => {
-      this.prune().catch((error: unknown) =>
-        this.logger.warn({
-          msg: 'pruning expired OAuth records failed',
-          error: error instanceof Error ? error.message : 'unknown',
-        }),
-      );
-    }, PRUNE_INTERVAL_MS);
-    this.pruneTimer.unref();
+    this.pruneTimer = prunePeriodically(
+      this.logger,
+      'expired OAuth records',
+      () => this.prune(),
+      PRUNE_INTERVAL_MS,
+    );
   }
 
   onModuleDestroy(): void {
