@@ -1,4 +1,5 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { sha256Hex } from '../common/crypto/sha256';
 import {
   Injectable,
   Logger,
@@ -54,7 +55,7 @@ export class EmailTokensService implements OnModuleInit, OnModuleDestroy {
     const token = randomBytes(32).toString('base64url');
     await this.tokens.insert({
       id: randomUUID(),
-      tokenHash: hashOf(token),
+      tokenHash: sha256Hex(token),
       userId,
       purpose,
       email,
@@ -75,7 +76,7 @@ export class EmailTokensService implements OnModuleInit, OnModuleDestroy {
       return null;
     }
     const row = await this.tokens.findOneBy({
-      tokenHash: hashOf(token),
+      tokenHash: sha256Hex(token),
       purpose,
     });
     if (!row) {
@@ -103,8 +104,4 @@ export class EmailTokensService implements OnModuleInit, OnModuleDestroy {
     });
     return result.affected ?? 0;
   }
-}
-
-function hashOf(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
 }

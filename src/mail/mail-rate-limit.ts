@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../common/crypto/sha256';
 import { Injectable } from '@nestjs/common';
 import { normalizeIp } from '@nestjs/throttler';
 import { AppConfig, type RateLimit } from '../config/app-config';
@@ -20,9 +20,7 @@ export class MailRateLimit {
 
   /** Counts one request; 429 with Retry-After when either limit is exceeded. */
   async check(kind: string, email: string, ip: string): Promise<void> {
-    const address = createHash('sha256')
-      .update(email.trim().toLowerCase())
-      .digest('base64url');
+    const address = sha256Hex(email.trim().toLowerCase());
     await this.count(
       `mail-ip:${kind}:${normalizeIp(ip)}`,
       this.config.rateLimitMailPerIp,
