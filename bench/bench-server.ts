@@ -5,8 +5,6 @@ import { Controller, Get, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import type { AddressInfo } from 'node:net';
 import { AppModule } from '../src/app.module';
 import { configureApp, createAdapter } from '../src/app.setup';
@@ -16,7 +14,7 @@ import { AppConfig } from '../src/config/app-config';
 import { configFromEnvironment } from '../src/config/config.module';
 import { OAuthClientsService } from '../src/oauth-clients/oauth-clients.service';
 import { SigningKeysService } from '../src/signing-keys/signing-keys.service';
-import type { ServerToRunner, RunnerToServer } from './lib/server-messages';
+import { answerRunner, sendToRunner } from './lib/runner-channel';
 
 interface DataResponse {
   message: string;
@@ -48,10 +46,6 @@ class BaselineController {
 
 @Module({ controllers: [BaselineController] })
 class BenchModule {}
-
-function send(message: ServerToRunner): void {
-  process.send?.(message);
-}
 
 /**
  * OAuth access tokens as the provider issues them (typ at+jwt, iss ISSUER_URL, aud
@@ -107,50 +101,18 @@ async function registerOAuthClients(
   return registered;
 }
 
-/** Answers the runner: memory figures, and an in-process V8 sampling profiler per case. */
+/** Answers the runner: the common messages, and the OAuth tokens and clients only Gatehouse has. */
 function handleRunnerMessages(app: NestFastifyApplication): void {
-  const session = new Session();
-  session.connect();
-  let running = false;
-  process.on('message', (raw: RunnerToServer) => {
-    if (raw.type === 'gc') {
-      // Started with --expose-gc: each sample begins with a clean heap, not the last one's garbage.
-      globalThis.gc?.();
-      send({ type: 'gc-done' });
-    } else if (raw.type === 'memory-request') {
-      const usage: Record<string, number> = {};
-      for (const [name, bytes] of Object.entries(process.memoryUsage())) {
-        usage[name] = Math.round((bytes / 1024 / 1024) * 10) / 10;
-      }
-      send({ type: 'memory', usage });
-    } else if (raw.type === 'mint-oauth') {
-      send({ type: 'oauth-tokens', tokens: mintOAuthTokens(app, raw.userIds) });
-    } else if (raw.type === 'register-oauth-clients') {
-      void registerOAuthClients(app, raw.count).then((clients) =>
-        send({ type: 'oauth-clients', clients }),
-      );
-    } else if (raw.type === 'profile-start' && !running) {
-      running = true;
-      session.post('Profiler.enable', () =>
-        session.post(
-          'Profiler.setSamplingInterval',
-          { interval: raw.intervalMicros },
-          () =>
-            session.post('Profiler.start', () =>
-              send({ type: 'profile-started' }),
-            ),
-        ),
-      );
-    } else if (raw.type === 'profile-stop' && running) {
-      session.post('Profiler.stop', (error, result) => {
-        running = false;
-        if (error) {
-          send({ type: 'profile-error', message: error.message });
-          return;
-        }
-        writeFileSync(raw.path, JSON.stringify(result.profile));
-        send({ type: 'profile-written', path: raw.path });
+  answerRunner((message) => {
+    if (message.type === 'mint-oauth') {
+      sendToRunner({
+        type: 'oauth-tokens',
+        tokens: mintOAuthTokens(app, message.userIds),
       });
+    } else if (message.type === 'register-oauth-clients') {
+      void registerOAuthClients(app, message.count).then((clients) =>
+        sendToRunner({ type: 'oauth-clients', clients }),
+      );
     }
   });
 }
@@ -169,7 +131,7 @@ async function bootstrap(): Promise<void> {
   await app.listen(config.port, '127.0.0.1');
   const address = app.getHttpServer().address() as AddressInfo;
   handleRunnerMessages(app);
-  send({
+  sendToRunner({
     type: 'ready',
     port: address.port,
     // From process start: module loading, migrations, cache warm-up (e.g. the blacklist).

@@ -4,7 +4,14 @@
 import type { Client } from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { bcryptCapacity } from './lib/bcrypt-capacity';
@@ -35,6 +42,13 @@ import {
   startServer,
 } from './lib/server-process';
 import { median, pairedRatios, sumCounts, type TimedSample } from './lib/stats';
+import {
+  assertSameAnswers,
+  gatehouseChallenges,
+  noCredentialLoad,
+  referenceEnv,
+  referenceToken,
+} from './lib/reference';
 import { verificationCost } from './lib/verify-cost';
 
 const ROOT = resolve(__dirname, '..');
@@ -44,6 +58,17 @@ const SETTLE_MS = 2000;
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
+}
+
+function fastifyVersion(): string {
+  return (
+    JSON.parse(
+      readFileSync(
+        join(ROOT, 'node_modules', 'fastify', 'package.json'),
+        'utf8',
+      ),
+    ) as { version: string }
+  ).version;
 }
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
@@ -70,6 +95,27 @@ function buildServer(): ServerEntry {
     cwd: ROOT,
     description: `compiled with tsc (dist/bench-server), node ${['--expose-gc', ...startScriptNodeFlags()].join(' ')} (npm start's flags)`,
   };
+}
+
+/** The bare Fastify reference, built alongside the server (or through swc, like it). */
+function referenceEntry(build: boolean): ServerEntry {
+  return build
+    ? {
+        args: [
+          join(ROOT, 'dist', 'bench-server', 'bench', 'reference-server.js'),
+        ],
+        cwd: ROOT,
+        description: 'compiled with tsc',
+      }
+    : {
+        args: [
+          '-r',
+          '@swc-node/register',
+          join(ROOT, 'bench', 'reference-server.ts'),
+        ],
+        cwd: ROOT,
+        description: 'through @swc-node/register',
+      };
 }
 
 function swcEntry(): ServerEntry {
@@ -825,6 +871,155 @@ async function main(): Promise<void> {
       peakA = Math.max(peakA, postBase.peakRssMb, tokens.peakRssMb);
     }
 
+    // 3a'. The cheapest cases against a bare Fastify server doing the same check (issue #17),
+    // each Gatehouse sample between two of the reference's case it is compared with.
+    /** Cases of this phase profiled with the others (the reference stays up until the end). */
+    const profiledToo: NamedLoad[] = [];
+    if (options.phases.has('reference')) {
+      const reference = await startServer(
+        'R',
+        referenceEntry(options.build),
+        referenceEnv(jwtSecret, await gatehouseChallenges(a)),
+        join(work, 'server-R.log'),
+        options.bootTimeout,
+      );
+      servers.push(reference);
+      bootMs['R (reference)'] = reference.bootMs;
+      const idleReference = await settledRss(reference);
+      await assertSameAnswers(a, reference, users[0], jwtSecret);
+      const referenceTokens = new Map(
+        users.map((user) => [user.id, referenceToken(user, jwtSecret)]),
+      );
+      const steps = {
+        refUnguarded: {
+          name: 'reference: unguarded',
+          load: { ...loads.baseline, server: reference },
+        },
+        refJwt: {
+          name: 'reference: jwt',
+          load: perUserGet(
+            reference,
+            '/api/data',
+            users,
+            (user) => ({
+              authorization: `Bearer ${referenceTokens.get(user.id)}`,
+            }),
+            c,
+          ),
+        },
+        refNoCredential: {
+          name: 'reference: no credential (401)',
+          load: noCredentialLoad(reference, c),
+        },
+      };
+      const gatehouseCase = (name: string, load: Load) => ({
+        name: `gatehouse: ${name}`,
+        load,
+      });
+      const plan: NamedLoad[] = [
+        steps.refUnguarded,
+        gatehouseCase('baseline', loads.baseline),
+        steps.refUnguarded,
+        steps.refNoCredential,
+        gatehouseCase('no credential (401)', noCredentialLoad(a, c)),
+        steps.refNoCredential,
+        steps.refJwt,
+        gatehouseCase('jwt', loads.jwt),
+        steps.refJwt,
+        gatehouseCase('api-key', loads['api-key']),
+        steps.refJwt,
+        gatehouseCase('session', loads.session),
+        steps.refJwt,
+      ];
+      const { byName, timeline } = await interleave('reference', plan, options);
+      const stats = (name: string) => summarise(byName.get(name) ?? []);
+      rows.push(
+        {
+          name: steps.refUnguarded.name,
+          server: 'R',
+          description:
+            'GET /api/bench/baseline on the reference: bare Fastify, the same body, no hooks',
+          ...stats(steps.refUnguarded.name),
+        },
+        {
+          name: steps.refJwt.name,
+          server: 'R',
+          description:
+            "GET /api/data on the reference: jsonwebtoken verifies an HS256 token (the user's token's claims) on every request, the same body",
+          ...stats(steps.refJwt.name),
+        },
+        {
+          name: steps.refNoCredential.name,
+          server: 'R',
+          description:
+            'GET /api/data without a credential on the reference: the same 401 body and WWW-Authenticate challenges',
+          ...stats(steps.refNoCredential.name),
+        },
+      );
+      const against = (
+        name: string,
+        referenceStep: { name: string },
+        description: string,
+      ): Row => {
+        const ratio = pairedRatio(
+          timeline,
+          `gatehouse: ${name}`,
+          referenceStep.name,
+          referenceStep.name,
+        );
+        return {
+          name: `gatehouse: ${name}`,
+          server: 'A',
+          description,
+          ...stats(`gatehouse: ${name}`),
+          ratio,
+          target: { text: '≥ 0.5 of the reference', met: ratio.value >= 0.5 },
+        };
+      };
+      rows.push(
+        against(
+          'baseline',
+          steps.refUnguarded,
+          "GET /api/bench/baseline (public, through every global hook, guard and interceptor) against the reference's unguarded route",
+        ),
+        against(
+          'no credential (401)',
+          steps.refNoCredential,
+          "GET /api/data without a credential: the 401, against the reference's",
+        ),
+        against(
+          'jwt',
+          steps.refJwt,
+          'GET /api/data with a bearer token (ES256, verified once per token) against the reference verifying HS256 every request',
+        ),
+        against(
+          'api-key',
+          steps.refJwt,
+          "GET /api/data with X-API-Key against the reference's jwt route",
+        ),
+        against(
+          'session',
+          steps.refJwt,
+          "GET /api/data with the sid cookie against the reference's jwt route",
+        ),
+      );
+      notes.push(
+        `The reference (server R, bench/reference-server.ts) is Fastify ${fastifyVersion()} alone, with the same node flags; idle RSS ${idleReference.toFixed(0)} MB.`,
+      );
+      peakA = Math.max(
+        peakA,
+        ...plan
+          .filter(({ load }) => load.server === a)
+          .flatMap(({ name }) => byName.get(name) ?? [])
+          .map((sample) => sample.peakRssMb),
+      );
+      profiledToo.push(
+        { name: 'no-credential', load: noCredentialLoad(a, c) },
+        { name: 'reference-unguarded', load: steps.refUnguarded.load },
+        { name: 'reference-jwt', load: steps.refJwt.load },
+      );
+    }
+
     // 3b. Login throughput against what the cores can hash, interleaved.
     if (options.phases.has('login')) {
       const capacity: number[] = [];
@@ -1062,6 +1257,7 @@ async function main(): Promise<void> {
         ...(b ? [{ name: 'jwt-blacklist', load: jwt(b) }] : []),
         { name: 'refresh', load: loads.refresh },
         { name: 'login', load: loads.login },
+        ...profiledToo,
       ];
       const sections: string[] = [];
       for (const { name, load } of profiled) {

@@ -30,11 +30,13 @@ export interface Load {
   options(): Omit<Options, 'url' | 'duration'>;
   /** Runs before each run (e.g. to top up a pool of single-use tokens). */
   prepare?(): Promise<void>;
+  /** The status a successful response has (default: any 2xx); rps counts only those. */
+  expectedStatus?: number;
 }
 
 export interface Finished {
   result: Result;
-  /** Every 2xx response's latency in ms, unrounded (autocannon's histogram keeps whole ms). */
+  /** Every successful (2xx, or the expected status) response's latency in ms, unrounded (autocannon's histogram keeps whole ms). */
   latencies: number[];
 }
 
@@ -60,7 +62,11 @@ export function startLoad(load: Load, durationSeconds: number): Running {
     instance.on(
       'response',
       (_client: unknown, status: number, _bytes: number, ms: number) => {
-        if (status >= 200 && status < 300) {
+        if (
+          load.expectedStatus === undefined
+            ? status >= 200 && status < 300
+            : status === load.expectedStatus
+        ) {
           latencies.push(ms);
         }
       },
@@ -97,10 +103,15 @@ export async function measure(
   }
   const serverCpuMs = load.server.cpuMs() - serverCpuBefore;
   const client = process.cpuUsage(clientCpuBefore);
-  return toSample(finished, peak(), {
-    serverCpuMs,
-    clientCpuMs: (client.user + client.system) / 1000,
-  });
+  return toSample(
+    finished,
+    peak(),
+    {
+      serverCpuMs,
+      clientCpuMs: (client.user + client.system) / 1000,
+    },
+    load.expectedStatus,
+  );
 }
 
 export function toSample(
@@ -110,11 +121,19 @@ export function toSample(
     serverCpuMs: Number.NaN,
     clientCpuMs: Number.NaN,
   },
+  expectedStatus?: number,
 ): Sample {
   const requests = result.requests.total;
+  const expected = (status: string) =>
+    expectedStatus === undefined
+      ? status.startsWith('2')
+      : status === String(expectedStatus);
   const failures: Record<string, number> = {};
+  let succeeded = 0;
   for (const [status, { count }] of Object.entries(result.statusCodeStats)) {
-    if (!status.startsWith('2')) {
+    if (expected(status)) {
+      succeeded += count;
+    } else {
       failures[status] = count;
     }
   }
@@ -125,7 +144,7 @@ export function toSample(
     failures.timeouts = result.timeouts;
   }
   return {
-    rps: result['2xx'] / result.duration,
+    rps: succeeded / result.duration,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
     peakRssMb,

@@ -33,7 +33,7 @@ export interface BenchOptions {
   profile: boolean;
   /** Seconds of the soak: every GET /api/data case, the baseline and refresh at once. */
   soak: number;
-  /** Which phases run: auth, login, verify, storm, soak. */
+  /** Which phases run: auth, reference, login, verify, storm, soak. */
   phases: ReadonlySet<Phase>;
   /** Seconds a server may take to start before the case is reported as failed. */
   bootTimeout: number;
@@ -43,7 +43,14 @@ export interface BenchOptions {
   keepData: boolean;
 }
 
-export const PHASES = ['auth', 'login', 'verify', 'storm', 'soak'] as const;
+export const PHASES = [
+  'auth',
+  'reference',
+  'login',
+  'verify',
+  'storm',
+  'soak',
+] as const;
 export type Phase = (typeof PHASES)[number];
 
 export function readOptions(
