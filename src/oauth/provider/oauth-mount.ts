@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { securityHeaders } from '../../common/http/security-headers';
 import {
   OAUTH_DISABLED_MESSAGE,
   OAuthProviderService,
@@ -11,6 +12,11 @@ import { DISCOVERY_PATH, OAUTH_ROUTES } from './oauth-routes';
 // form-action stays open because response_mode=form_post posts to the client's own origin.
 const PROVIDER_CSP =
   "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; base-uri 'none'; frame-ancestors 'none'";
+
+/** Every answer's security headers, with the provider's CSP. */
+const PROVIDER_HEADERS = securityHeaders().map(([name, value]) =>
+  name === 'content-security-policy' ? [name, PROVIDER_CSP] : [name, value],
+);
 
 /**
  * Hands /oauth/* and discovery to oidc-provider, in a Fastify scope that leaves request bodies
@@ -55,8 +61,11 @@ export async function mountOAuthProvider(
           return;
         }
       }
+      // A hijacked reply drops Fastify's headers: the answer's are set on the raw response.
+      for (const [name, value] of PROVIDER_HEADERS) {
+        reply.raw.setHeader(name, value);
+      }
       reply.raw.setHeader('x-request-id', request.id);
-      reply.raw.setHeader('content-security-policy', PROVIDER_CSP);
       reply.hijack();
       // The provider writes the answer (and its own errors) itself.
       void oauth.handle(request.raw, reply.raw);
