@@ -1,14 +1,21 @@
-import { type ExecutionContext, Injectable } from '@nestjs/common';
 import {
-  normalizeIp,
-  ThrottlerGuard,
-  type ThrottlerLimitDetail,
-  type ThrottlerRequest,
-} from '@nestjs/throttler';
+  type CanActivate,
+  type ExecutionContext,
+  Injectable,
+} from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { normalizeIp } from '@nestjs/throttler';
+import type { FastifyReply } from 'fastify';
 import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
 import { RouteMetadata } from '../common/routing/route-metadata';
-import { RateLimitMetadata } from './rate-limit.decorator';
-import { rateLimitKey } from './rate-limit.storage';
+import { AppConfig, type RateLimit } from '../config/app-config';
+import { limitsOf } from './rate-limits';
+import { RateLimitMetadata, type RateLimitName } from './rate-limit.decorator';
+import {
+  type Counter,
+  rateLimitKey,
+  RateLimitStorage,
+} from './rate-limit.storage';
 
 /** What the guard reads of a request's principal (an AuthenticatedUser). */
 interface TrackedPrincipal {
@@ -38,96 +45,87 @@ export function rateLimitTracker(principal: TrackedPrincipal): string {
 }
 
 /**
- * @nestjs/throttler's guard, counting per identity rather than per route: the API key, else the
- * OAuth client acting for itself, else the user (whatever the scheme), else the client address (`request.ip`, which honours
- * TRUST_PROXY). A route counts against one limit: the one it names with `@RateLimit`, else the
- * default. Every counted response carries `RateLimit-Limit`, `RateLimit-Remaining` and
- * `RateLimit-Reset` (seconds until the window ends); a refusal is a 429 with `Retry-After`.
+ * Counts each request against one limit, per identity rather than per route: the API key, else
+ * the OAuth client acting for itself, else the user (whatever the scheme), else the client
+ * address (`request.ip`, which honours TRUST_PROXY). The limit is the one the route names with
+ * `@RateLimit`, else the default. Every counted response carries `RateLimit-Limit`,
+ * `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the window ends); a refusal is a
+ * 429 with `Retry-After`.
+ *
+ * One pass per request: @nestjs/throttler's guard, which this replaced, went through every
+ * configured limit (reading five route decorators and awaiting five values for each) only to
+ * skip all but the route's. Without Redis it answers without a promise.
  *
  * `@Auth` applies it right after AuthenticationGuard and `@Public` alone; it depends on
  * providers RateLimitModule exports globally, so any module can use those decorators.
  */
 @Injectable()
-export class RateLimitGuard extends ThrottlerGuard {
+export class RateLimitGuard implements CanActivate {
   /** A route with `@Auth` on both its class and its method runs the guards twice: count once. */
   private readonly counted = new WeakSet<object>();
-  private readonly limitNames = new RouteMetadata(
-    this.reflector,
-    RateLimitMetadata,
-  );
+  private readonly limitNames: RouteMetadata<RateLimitName>;
+  private readonly limits: Readonly<
+    Record<'default' | RateLimitName, RateLimit>
+  >;
 
-  protected override getTracker(request: TrackedRequest): Promise<string> {
-    const user = request.user;
-    return Promise.resolve(
-      user ? rateLimitTracker(user) : `ip:${normalizeIp(request.ip)}`,
-    );
+  constructor(
+    reflector: Reflector,
+    config: AppConfig,
+    private readonly storage: RateLimitStorage,
+  ) {
+    this.limitNames = new RouteMetadata(reflector, RateLimitMetadata);
+    this.limits = limitsOf(config);
   }
 
-  protected override generateKey(
-    _context: ExecutionContext,
-    tracker: string,
-    limitName: string,
-  ): string {
-    return rateLimitKey(limitName, tracker);
-  }
-
-  protected override async handleRequest(
-    request: ThrottlerRequest,
-  ): Promise<boolean> {
-    const { context, limit, ttl, throttler, blockDuration } = request;
-    const name = throttler.name ?? 'default';
-    const chosen = this.limitNames.of(context) ?? 'default';
-    const { req, res } = this.getRequestResponse(context);
-    if (name !== chosen || this.counted.has(req)) {
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<TrackedRequest>();
+    if (this.counted.has(request)) {
       return true;
     }
-    this.counted.add(req);
-    const tracker = await request.getTracker(req, context);
-    const key = request.generateKey(context, tracker, name);
-    const record = await this.storageService.increment(
-      key,
-      ttl,
-      limit,
-      blockDuration,
-      name,
+    this.counted.add(request);
+    const name = this.limitNames.of(context) ?? 'default';
+    const limit = this.limits[name];
+    const user = request.user;
+    const tracker = user
+      ? rateLimitTracker(user)
+      : `ip:${normalizeIp(request.ip)}`;
+    const reply = http.getResponse<FastifyReply>();
+    const counter = this.storage.hit(
+      rateLimitKey(name, tracker),
+      limit.ttlSeconds * 1000,
     );
-    this.setResponseHeader(res, 'RateLimit-Limit', limit);
-    this.setResponseHeader(
-      res,
-      'RateLimit-Remaining',
-      Math.max(0, limit - record.totalHits),
-    );
-    this.setResponseHeader(res, 'RateLimit-Reset', record.timeToExpire);
-    if (record.isBlocked) {
-      await this.throwThrottlingException(context, {
-        ...record,
-        limit,
-        ttl,
-        key,
-        tracker,
-      });
-    }
-    return true;
-  }
-
-  protected override throwThrottlingException(
-    _context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
-    const seconds = Math.max(1, detail.timeToBlockExpire);
-    throw new TooManyRequestsException(
-      `Rate limit of ${detail.limit} requests per ${period(detail.ttl)} exceeded: try again in ${seconds} s`,
-      seconds,
-    );
+    return counter instanceof Promise
+      ? counter.then((counted) => answer(reply, limit, counted))
+      : answer(reply, limit, counter);
   }
 }
 
-function period(ttlMs: number): string {
+/** The allowance headers on the reply, and the 429 when the window's hits passed the limit. */
+function answer(
+  reply: FastifyReply,
+  { limit, ttlSeconds }: RateLimit,
+  [hits, ttlMs]: Counter,
+): true {
+  const resetSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
+  void reply.header('RateLimit-Limit', limit);
+  void reply.header('RateLimit-Remaining', Math.max(0, limit - hits));
+  void reply.header('RateLimit-Reset', resetSeconds);
+  if (hits > limit) {
+    throw new TooManyRequestsException(
+      `Rate limit of ${limit} requests per ${period(ttlSeconds)} exceeded: try again in ${resetSeconds} s`,
+      resetSeconds,
+    );
+  }
+  return true;
+}
+
+function period(ttlSeconds: number): string {
   const names: Record<number, string> = {
-    1000: 'second',
-    60_000: 'minute',
-    3_600_000: 'hour',
-    86_400_000: 'day',
+    1: 'second',
+    60: 'minute',
+    3600: 'hour',
+    86_400: 'day',
   };
-  return names[ttlMs] ?? `${ttlMs / 1000} seconds`;
+  return names[ttlSeconds] ?? `${ttlSeconds} seconds`;
 }

@@ -33,6 +33,9 @@ const PEEK = new RedisScript(`
 return {tonumber(redis.call('GET', KEYS[1]) or '0'), redis.call('PTTL', KEYS[1])}
 `);
 
+/** A window's hits so far and the milliseconds left of it. */
+export type Counter = [hits: number, ttlMs: number];
+
 /** What is left of one limit's window for one identity. */
 export interface Allowance {
   limit: number;
@@ -59,7 +62,7 @@ export class RateLimitStorage
 
   constructor(
     private readonly config: AppConfig,
-    redis: RedisService,
+    private readonly redis: RedisService,
   ) {
     this.store = new RedisOrMemory(redis, this.logger);
   }
@@ -72,23 +75,35 @@ export class RateLimitStorage
     }
   }
 
+  /**
+   * Counts one request in `key`'s window (`ttlMs` long): its hits so far and the milliseconds
+   * left. Without Redis the answer comes at once, not as a promise: the rate-limit guard calls
+   * this on every request.
+   */
+  hit(key: string, ttlMs: number): Counter | Promise<Counter> {
+    if (!this.redis.client) {
+      return this.incrementInMemory(key, ttlMs);
+    }
+    return this.store.run(
+      async (client) =>
+        parseCounter(
+          await INCREMENT.run(
+            client,
+            [`${this.config.redisKeyPrefix}rl:${key}`],
+            [ttlMs],
+          ),
+        ),
+      () => this.incrementInMemory(key, ttlMs),
+    );
+  }
+
   /** `ttl` in milliseconds, as the throttler passes it. */
   async increment(
     key: string,
     ttl: number,
     limit: number,
   ): Promise<ThrottlerStorageRecord> {
-    const [hits, ttlMs] = await this.store.run(
-      async (client) =>
-        parseCounter(
-          await INCREMENT.run(
-            client,
-            [`${this.config.redisKeyPrefix}rl:${key}`],
-            [ttl],
-          ),
-        ),
-      () => this.incrementInMemory(key, ttl),
-    );
+    const [hits, ttlMs] = await this.hit(key, ttl);
     const timeToExpire = Math.max(1, Math.ceil(ttlMs / 1000));
     const isBlocked = hits > limit;
     return {
@@ -135,7 +150,7 @@ export class RateLimitStorage
     };
   }
 
-  private incrementInMemory(key: string, ttl: number): [number, number] {
+  private incrementInMemory(key: string, ttl: number): Counter {
     const hits = this.memory.incr(key);
     let ttlMs = this.memory.ttl(key);
     if (hits === 1 || ttlMs < 0) {
