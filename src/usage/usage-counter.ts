@@ -1,3 +1,7 @@
+import { Injectable } from '@nestjs/common';
+import { NO_API_KEY } from './usage-daily.entity';
+import { UtcDayClock } from './usage-range';
+
 /** One row's worth of counting: requests by a user, with one API key or none, on one UTC day. */
 export interface UsageDelta {
   readonly day: string;
@@ -14,9 +18,11 @@ interface PendingRow extends Omit<UsageDelta, 'count'> {
 
 /**
  * The counts not yet written, aggregated in memory so that a request costs a map update and
- * not a database write. `take()` hands them to a flush; `restore()` puts back what a failed
+ * not a database write. One per app (UsageCountingModule): UsageGuard adds to it, UsageService
+ * writes it out. `take()` hands them to a flush; `restore()` puts back what a failed
  * flush could not write, adding to whatever was counted meanwhile.
  */
+@Injectable()
 export class UsageCounter {
   /**
    * day → user → API key → row. Each level is keyed by a string the caller already holds, so
@@ -24,6 +30,21 @@ export class UsageCounter {
    */
   private days = new Map<string, Map<string, Map<string, PendingRow>>>();
   private rows = 0;
+
+  private readonly clock = new UtcDayClock();
+
+  /** One authenticated request, by a user with an API key or without one, at `at`. */
+  record(
+    userId: string,
+    apiKeyId: string | null,
+    at: Date | number = Date.now(),
+  ): void {
+    this.add(
+      this.clock.dayOf(typeof at === 'number' ? at : at.getTime()),
+      userId,
+      apiKeyId ?? NO_API_KEY,
+    );
+  }
 
   get size(): number {
     return this.rows;

@@ -7,8 +7,8 @@ import {
 import { InjectRepository } from '@nestjs/typeorm';
 import { Between, In, QueryFailedError, type Repository } from 'typeorm';
 import { type UsageDelta, UsageCounter } from './usage-counter';
-import { NO_API_KEY, UsageDaily } from './usage-daily.entity';
-import { type DayRange, UtcDayClock } from './usage-range';
+import { UsageDaily } from './usage-daily.entity';
+import type { DayRange } from './usage-range';
 
 /** How long counts wait in memory: the most a crash can lose. */
 export const USAGE_FLUSH_INTERVAL_MS = 5_000;
@@ -31,8 +31,6 @@ export interface UserUsageTotal {
 @Injectable()
 export class UsageService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(UsageService.name);
-  private readonly counter = new UsageCounter();
-  private readonly days = new UtcDayClock();
   private timer?: NodeJS.Timeout;
   /** Serialises flushes and reads. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -41,6 +39,7 @@ export class UsageService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @InjectRepository(UsageDaily)
     private readonly usage: Repository<UsageDaily>,
+    private readonly counter: UsageCounter = new UsageCounter(),
   ) {}
 
   onModuleInit(): void {
@@ -64,11 +63,7 @@ export class UsageService implements OnModuleInit, OnApplicationShutdown {
     apiKeyId: string | null,
     at: Date | number = Date.now(),
   ): void {
-    this.counter.add(
-      this.days.dayOf(typeof at === 'number' ? at : at.getTime()),
-      userId,
-      apiKeyId ?? NO_API_KEY,
-    );
+    this.counter.record(userId, apiKeyId, at);
   }
 
   /** Writes the pending counts; what fails stays pending. Rejects only on a programming error. */

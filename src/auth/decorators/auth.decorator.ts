@@ -13,6 +13,7 @@ import type { AuthScheme } from '../auth-schemes';
 import { AuthenticationGuard } from '../guards/authentication.guard';
 import { RolesGuard } from '../guards/roles.guard';
 import { ScopesGuard } from '../guards/scopes.guard';
+import { UsageGuard } from '../../usage/usage.guard';
 
 export const AuthSchemesMetadata = Reflector.createDecorator<AuthScheme[]>();
 
@@ -21,14 +22,21 @@ export const AuthSchemesMetadata = Reflector.createDecorator<AuthScheme[]>();
  * named schemes, else 401 with a `WWW-Authenticate` challenge per scheme. Also applies
  * `@Roles`/`@Scopes` checks (403) and documents the security in OpenAPI. On a method it
  * replaces the class's schemes. Requests are rate limited per API key or user (429), counted
- * right after authentication: refusals by role or scope count too, as they cost the same.
+ * right after authentication: refusals by role or scope count too, as they cost the same. A
+ * request that passes every check is counted in the caller's usage (UsageGuard).
  *
  * @example `@Get('reports') @Auth('jwt', 'api-key') list(@CurrentUser() user: AuthenticatedUser) {…}`
  */
 export function Auth(...schemes: [AuthScheme, ...AuthScheme[]]) {
   return applyDecorators(
     AuthSchemesMetadata(schemes),
-    UseGuards(AuthenticationGuard, RateLimitGuard, RolesGuard, ScopesGuard),
+    UseGuards(
+      AuthenticationGuard,
+      RateLimitGuard,
+      RolesGuard,
+      ScopesGuard,
+      UsageGuard,
+    ),
     ...schemes.map((scheme) => ApiSecurity(scheme)),
     ApiUnauthorizedResponse({
       type: ErrorResponse,
