@@ -7,6 +7,7 @@ import { Reflector } from '@nestjs/core';
 import { normalizeIp } from '@nestjs/throttler';
 import type { FastifyReply } from 'fastify';
 import { TooManyRequestsException } from '../common/http/too-many-requests.exception';
+import { withoutStackTrace } from '../common/http/without-stack-trace';
 import { RouteMetadata } from '../common/routing/route-metadata';
 import { AppConfig, type RateLimit } from '../config/app-config';
 import { limitsOf } from './rate-limits';
@@ -112,9 +113,12 @@ function answer(
   void reply.header('RateLimit-Remaining', Math.max(0, limit - hits));
   void reply.header('RateLimit-Reset', resetSeconds);
   if (hits > limit) {
-    throw new TooManyRequestsException(
-      `Rate limit of ${limit} requests per ${period(ttlSeconds)} exceeded: try again in ${resetSeconds} s`,
-      resetSeconds,
+    throw withoutStackTrace(
+      () =>
+        new TooManyRequestsException(
+          `Rate limit of ${limit} requests per ${period(ttlSeconds)} exceeded: try again in ${resetSeconds} s`,
+          resetSeconds,
+        ),
     );
   }
   return true;

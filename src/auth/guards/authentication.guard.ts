@@ -7,6 +7,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import passport from 'passport';
 import { UnauthorizedWithChallengeException } from '../../common/http/unauthorized-with-challenge.exception';
+import { withoutStackTrace } from '../../common/http/without-stack-trace';
 import { RouteMetadata } from '../../common/routing/route-metadata';
 import { AppConfig } from '../../config/app-config';
 import { type AuthScheme, challengeFor, DPOP_CHALLENGE } from '../auth-schemes';
@@ -168,7 +169,9 @@ export class AuthenticationGuard implements CanActivate {
     if (accepted.includes('oauth')) {
       challenges.push(DPOP_CHALLENGE);
     }
-    return new UnauthorizedWithChallengeException(message, challenges);
+    return withoutStackTrace(
+      () => new UnauthorizedWithChallengeException(message, challenges),
+    );
   }
 }
 
