@@ -21,6 +21,11 @@ export function logRequest(
   status: number | null,
   elapsedMs: number,
 ): void {
+  // Built only when it will be written: under LOG_LEVEL=warn the line is off, and building it
+  // (the URL redacted, an object) was wasted on every request.
+  if (!Logger.isLevelEnabled('log')) {
+    return;
+  }
   // A detoured request (see framework-errors.ts) is logged as the client sent it.
   const detoured = detourOf(request);
   const url = detoured ? detoured.url : request.url;
