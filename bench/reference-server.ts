@@ -4,10 +4,12 @@
 // answer GET /api/data's body, answer the same 401 without a credential, and answer the
 // baseline's body on an unguarded route. No security headers, request ids, logging, rate limits
 // or usage counting: what Gatehouse pays for those is part of the ratio on purpose.
+// REFERENCE_GLOBAL_WORK=1 adds them (reference-global-work.ts), for the split of the gap.
 import Fastify from 'fastify';
 import jwt from 'jsonwebtoken';
 import { createSecretKey } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { LogLevel } from '../src/config/app-config';
 import { answerRunner } from './lib/runner-channel';
 
 const secretText = process.env.REFERENCE_JWT_SECRET;
@@ -67,20 +69,23 @@ app.get('/api/data', (request, reply) => {
   return { message: `Hello ${String(claims.username)}!`, data: [1, 2, 3] };
 });
 
-app.listen({ port: 0, host: '127.0.0.1' }).then(
-  () => {
-    answerRunner();
-    const { port } = app.server.address() as AddressInfo;
-    process.send?.({
-      type: 'ready',
-      port,
-      bootMs: Math.round(process.uptime() * 1000),
-    });
-  },
-  (error: unknown) => {
-    process.stderr.write(
-      `reference server failed to start: ${String(error)}\n`,
-    );
-    process.exit(1);
-  },
-);
+async function start(): Promise<void> {
+  if (process.env.REFERENCE_GLOBAL_WORK === '1') {
+    // Loaded only here: the bare reference loads nothing of Gatehouse's (nor of Nest).
+    const { addGlobalWork } = await import('./reference-global-work');
+    addGlobalWork(app, (process.env.LOG_LEVEL ?? 'log') as LogLevel);
+  }
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  answerRunner();
+  const { port } = app.server.address() as AddressInfo;
+  process.send?.({
+    type: 'ready',
+    port,
+    bootMs: Math.round(process.uptime() * 1000),
+  });
+}
+
+start().catch((error: unknown) => {
+  process.stderr.write(`reference server failed to start: ${String(error)}\n`);
+  process.exit(1);
+});

@@ -885,6 +885,18 @@ async function main(): Promise<void> {
       );
       servers.push(reference);
       bootMs['R (reference)'] = reference.bootMs;
+      const withGlobalWork = await startServer(
+        'R+',
+        referenceEntry(options.build),
+        {
+          ...referenceEnv(jwtSecret, []),
+          REFERENCE_GLOBAL_WORK: '1',
+          LOG_LEVEL: options.logLevel,
+        },
+        join(work, 'server-R+.log'),
+        options.bootTimeout,
+      );
+      servers.push(withGlobalWork);
       const idleReference = await settledRss(reference);
       await assertSameAnswers(a, reference, users[0], jwtSecret);
       const referenceTokens = new Map(
@@ -911,6 +923,10 @@ async function main(): Promise<void> {
           name: 'reference: no credential (401)',
           load: noCredentialLoad(reference, c),
         },
+        refGlobalWork: {
+          name: "reference + Gatehouse's global work: unguarded",
+          load: { ...loads.baseline, server: withGlobalWork },
+        },
       };
       const gatehouseCase = (name: string, load: Load) => ({
         name: `gatehouse: ${name}`,
@@ -919,6 +935,7 @@ async function main(): Promise<void> {
       const plan: NamedLoad[] = [
         steps.refUnguarded,
         gatehouseCase('baseline', loads.baseline),
+        steps.refGlobalWork,
         steps.refUnguarded,
         steps.refNoCredential,
         gatehouseCase('no credential (401)', noCredentialLoad(a, c)),
@@ -955,6 +972,19 @@ async function main(): Promise<void> {
             'GET /api/data without a credential on the reference: the same 401 body and WWW-Authenticate challenges',
           ...stats(steps.refNoCredential.name),
         },
+        {
+          name: steps.refGlobalWork.name,
+          server: 'R+',
+          description:
+            "GET /api/bench/baseline on the reference plus, with Gatehouse's own code, what Gatehouse does for every request outside Nest: security headers, request id, request context, rate limit in memory, request-log hook (bench/reference-global-work.ts)",
+          ...stats(steps.refGlobalWork.name),
+          ratio: pairedRatio(
+            timeline,
+            steps.refGlobalWork.name,
+            steps.refUnguarded.name,
+            steps.refUnguarded.name,
+          ),
+        },
       );
       const against = (
         name: string,
@@ -976,6 +1006,12 @@ async function main(): Promise<void> {
           target: { text: '≥ 0.5 of the reference', met: ratio.value >= 0.5 },
         };
       };
+      const nestShare = pairedRatio(
+        timeline,
+        'gatehouse: baseline',
+        steps.refGlobalWork.name,
+        steps.refGlobalWork.name,
+      );
       rows.push(
         against(
           'baseline',
@@ -1005,6 +1041,7 @@ async function main(): Promise<void> {
       );
       notes.push(
         `The reference (server R, bench/reference-server.ts) is Fastify ${fastifyVersion()} alone, with the same node flags; idle RSS ${idleReference.toFixed(0)} MB.`,
+        `Gatehouse's baseline is ${nestShare.value.toFixed(3)} of R+ (by CPU: ${nestShare.cpu?.toFixed(3)}), the reference doing the same global work: what Nest's routing, guards and response handling cost on top of it.`,
       );
       peakA = Math.max(
         peakA,
@@ -1017,6 +1054,7 @@ async function main(): Promise<void> {
         { name: 'no-credential', load: noCredentialLoad(a, c) },
         { name: 'reference-unguarded', load: steps.refUnguarded.load },
         { name: 'reference-jwt', load: steps.refJwt.load },
+        { name: 'reference-global-work', load: steps.refGlobalWork.load },
       );
     }
 
