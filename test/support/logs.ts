@@ -24,6 +24,8 @@ export function captureLogs(): CapturedLogs {
         logged[level].push(args[0]);
       }),
   );
+  // The test apps run at warn; captured, every level counts as on (the request line asks first).
+  const levels = jest.spyOn(Logger, 'isLevelEnabled').mockReturnValue(true);
   const linesOf = (requestId: string) =>
     logged.log.filter(
       (entry): entry is Record<string, unknown> =>
@@ -50,6 +52,7 @@ export function captureLogs(): CapturedLogs {
       for (const spy of spies) {
         spy.mockRestore();
       }
+      levels.mockRestore();
     },
   };
 }
