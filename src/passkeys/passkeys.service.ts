@@ -7,13 +7,12 @@ import {
   NotFoundException,
 } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
+import type {
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+  VerifiedAuthenticationResponse,
+  VerifiedRegistrationResponse,
 } from '@simplewebauthn/server';
 import { isUUID } from 'class-validator';
 import { IsNull, MoreThan, LessThan, type Repository } from 'typeorm';
@@ -47,6 +46,17 @@ export interface StartedCeremony<Options> {
  * renaming and deleting them, and verifying assertions for the sign-in module (which decides what
  * a verified passkey lets the person do).
  */
+let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
+
+/**
+ * @simplewebauthn/server, loaded at the first ceremony rather than at start: an instance whose
+ * users never use a passkey does not hold it (about 6 MB of resident memory).
+ */
+function webAuthn(): Promise<typeof import('@simplewebauthn/server')> {
+  library ??= import('@simplewebauthn/server');
+  return library;
+}
+
 @Injectable()
 export class PasskeysService {
   private readonly logger = new Logger(PasskeysService.name);
@@ -70,6 +80,7 @@ export class PasskeysService {
         `An account can hold at most ${MAX_PASSKEYS_PER_USER} passkeys: delete one first`,
       );
     }
+    const { generateRegistrationOptions } = await webAuthn();
     const options = await generateRegistrationOptions({
       rpName: this.config.webauthn.rpName,
       rpID: this.config.webauthn.rpId,
@@ -117,12 +128,11 @@ export class PasskeysService {
     if (shapeProblem) {
       throw new BadRequestException(shapeProblem);
     }
-    let verification: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    const { verifyRegistrationResponse } = await webAuthn();
+    let verification: VerifiedRegistrationResponse;
     try {
       verification = await verifyRegistrationResponse({
-        response: credential as Parameters<
-          typeof verifyRegistrationResponse
-        >[0]['response'],
+        response: credential as RegistrationResponseJSON,
         expectedChallenge: challenge,
         expectedOrigin: [...this.config.webauthn.origins],
         expectedRPID: this.config.webauthn.rpId,
@@ -224,6 +234,7 @@ export class PasskeysService {
             id: passkey.credentialId,
             transports: passkey.transports ?? undefined,
           }));
+    const { generateAuthenticationOptions } = await webAuthn();
     const options = await generateAuthenticationOptions({
       rpID: this.config.webauthn.rpId,
       allowCredentials,
@@ -275,7 +286,8 @@ export class PasskeysService {
     if (userHandle && userIdOfHandle(userHandle) !== passkey.userId) {
       return this.refused('the user handle is not the passkey owner’s');
     }
-    let verification: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
+    const { verifyAuthenticationResponse } = await webAuthn();
+    let verification: VerifiedAuthenticationResponse;
     try {
       verification = await verifyAuthenticationResponse({
         response: credential,
