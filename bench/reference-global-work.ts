@@ -6,7 +6,10 @@
 // filter cost on top of the same work; this server ÷ the bare one, what that work costs.
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { enterRequestContext } from '../src/common/http/request-context';
+import {
+  enterRequestContext,
+  requestContextOf,
+} from '../src/common/http/request-context';
 import { requestIdFor } from '../src/common/http/request-id';
 import { securityHeaders } from '../src/common/http/security-headers';
 import { createAppLogger } from '../src/common/logging/app-logger';
@@ -33,12 +36,7 @@ export function addGlobalWork(app: FastifyInstance, logLevel: LogLevel): void {
   );
   app.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers);
-    const userAgent = request.headers['user-agent'];
-    enterRequestContext({
-      requestId: request.id,
-      ip: request.ip,
-      userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
-    });
+    enterRequestContext(requestContextOf(request));
     done();
   });
   app.addHook('preHandler', (request, reply, done) => {

@@ -17,7 +17,10 @@ import {
   MAX_PARAM_LENGTH,
   onFrameworkError,
 } from './common/http/framework-errors';
-import { enterRequestContext } from './common/http/request-context';
+import {
+  enterRequestContext,
+  requestContextOf,
+} from './common/http/request-context';
 import { requestIdFor } from './common/http/request-id';
 import { securityHeaders } from './common/http/security-headers';
 import { logRequest } from './common/logging/request-log';
@@ -84,12 +87,7 @@ export async function configureApp(
   const headers = Object.fromEntries(securityHeaders());
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers);
-    const userAgent = request.headers['user-agent'];
-    enterRequestContext({
-      requestId: request.id,
-      ip: request.ip,
-      userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
-    });
+    enterRequestContext(requestContextOf(request));
     if (closing) {
       // A request that arrives on a kept-alive connection while the server drains.
       done(

@@ -10,6 +10,20 @@ export interface RequestContext {
 
 const storage = new AsyncLocalStorage<RequestContext>();
 
+/** What a request tells of who is asking: its id, address (TRUST_PROXY applied) and user agent. */
+export function requestContextOf(request: {
+  id: string;
+  ip: string;
+  headers: { 'user-agent'?: string | string[] };
+}): RequestContext {
+  const userAgent = request.headers['user-agent'];
+  return {
+    requestId: request.id,
+    ip: request.ip,
+    userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null,
+  };
+}
+
 /** Entered once per request by the onRequest hook in app.setup.ts. */
 export function enterRequestContext(context: RequestContext): void {
   storage.enterWith(context);
