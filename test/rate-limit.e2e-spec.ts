@@ -386,6 +386,16 @@ describe('@RateLimit on a module of our own', () => {
       limit: 1000,
       remaining: 999,
     });
+    // Usage counts each request once too: two exports, the list and this read; not the 429.
+    const usage = await t.http
+      .get('/api/profile/usage')
+      .set(bearer(user.accessToken))
+      .expect(200);
+    const body = usage.body as {
+      to: string;
+      days: { day: string; count: number }[];
+    };
+    expect(body.days.find((day) => day.day === body.to)?.count).toBe(4);
   });
 });
 

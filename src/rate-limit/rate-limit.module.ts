@@ -3,12 +3,11 @@
 // UsersService use them without importing it. Imports config and redis only.
 import { Global, Module } from '@nestjs/common';
 import { LoginLockoutService } from './login-lockout.service';
-import { RateLimitGuard } from './rate-limit.guard';
 import { RateLimitStorage } from './rate-limit.storage';
 
 @Global()
 @Module({
-  providers: [RateLimitStorage, RateLimitGuard, LoginLockoutService],
-  exports: [RateLimitStorage, RateLimitGuard, LoginLockoutService],
+  providers: [RateLimitStorage, LoginLockoutService],
+  exports: [RateLimitStorage, LoginLockoutService],
 })
 export class RateLimitModule {}
