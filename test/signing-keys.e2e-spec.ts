@@ -139,8 +139,13 @@ describe('signing keys (ES256, the default)', () => {
       x: expect.any(String),
       y: expect.any(String),
     });
-    // The sealed form holds no PKCS#8 (its DER starts 0x30 0x81 / 0x30 0x41 → "MIG"/"MEE").
-    expect(rows[0].private_key).not.toMatch(/MIG|MEE/);
+    // The sealed form holds the PKCS#8 key in no encoding, and opens to the key the JWKS publishes.
+    const privateKey = serverPrivateKey(t, rows[0]);
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+    for (const encoding of ['base64', 'base64url', 'hex'] as const) {
+      expect(rows[0].private_key).not.toContain(der.toString(encoding));
+    }
+    expect(createPublicKey(privateKey).export({ format: 'jwk' })).toEqual(jwk);
     expect(statSync(join(t.dataDir, 'keys-secret')).mode & 0o777).toBe(0o600);
   });
 
