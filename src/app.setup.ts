@@ -23,6 +23,7 @@ import {
 } from './common/http/request-context';
 import { requestIdFor } from './common/http/request-id';
 import { securityHeaders } from './common/http/security-headers';
+import { stopBatchingLogLines } from './common/logging/app-logger';
 import { logRequest } from './common/logging/request-log';
 import { serveConsole } from './console/console-static';
 import { mountOAuthProvider } from './oauth/provider/oauth-mount';
@@ -74,10 +75,12 @@ export async function configureApp(
   // adding it only to authenticated ones made V8's caches in the shared code polymorphic.
   fastify.decorateRequest('user', null);
   // On SIGTERM, in-flight requests finish; their answers close the connection, or a client's
-  // keep-alive socket would hold the shutdown up to the keep-alive timeout.
+  // keep-alive socket would hold the shutdown up to the keep-alive timeout. Log lines are no
+  // longer batched from then on: the process may end before the event loop's next turn.
   let closing = false;
   fastify.addHook('preClose', (done) => {
     closing = true;
+    stopBatchingLogLines();
     done();
   });
   // One hook does every request's set-up; callback hooks, as an async one costs a promise per

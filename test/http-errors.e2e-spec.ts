@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { Body, Controller, Module, Post } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Public } from '../src/auth/decorators/public.decorator';
+import { createAppLogger } from '../src/common/logging/app-logger';
 import { createTestApp, type TestApp } from './support/app';
 import { registerUser, uniqueUsername } from './support/factories';
 import { bearer } from './support/http';
@@ -673,6 +674,26 @@ describe('HTTP behaviour shared by every route', () => {
       } finally {
         logs.restore();
         await (closing ?? own.close());
+      }
+    });
+
+    it('writes log lines as they come once it starts closing, since the process may end before the next turn', async () => {
+      const own = await createTestApp();
+      await own.close();
+      const written: string[] = [];
+      const stdout = jest
+        .spyOn(process.stdout, 'write')
+        .mockImplementation((chunk) => {
+          written.push(String(chunk));
+          return true;
+        });
+      try {
+        createAppLogger('log').log({ msg: 'after close' });
+        expect(written).toEqual([
+          expect.stringContaining('"message":{"msg":"after close"}'),
+        ]);
+      } finally {
+        stdout.mockRestore();
       }
     });
   });

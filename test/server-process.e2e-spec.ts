@@ -186,6 +186,10 @@ describe('the server process', () => {
       const logs = server.output();
       expect(logs).toContain('"msg":"request"');
       expect(logs).toContain('api_key=[REDACTED]');
+      // The drained login's line, logged while the server closed, was written before it exited.
+      expect(logs).toMatch(
+        /"path":"\/api\/login","route":"\/api\/login","status":200/,
+      );
       for (const secret of [
         password,
         accessToken,
