@@ -22,7 +22,7 @@ import {
   startLoad,
   toSample,
 } from './lib/load';
-import { type BenchOptions, readOptions } from './lib/options';
+import { type BenchOptions, readOptions, requestLineOn } from './lib/options';
 import { profileMarkdown, summariseProfile } from './lib/profile-summary';
 import { markdown, type Results, type Row } from './lib/report';
 import {
@@ -1347,9 +1347,9 @@ async function main(): Promise<void> {
       ].join('\n');
     }
 
-    if (options.logLevel === 'warn') {
+    if (!requestLineOn(options.logLevel)) {
       notes.push(
-        "Request logging is off (LOG_LEVEL=warn): the per-request line is at level 'log'. BENCH_LOG_LEVEL=log measures with it on (stdout to a file).",
+        `Request logging is off (LOG_LEVEL=${options.logLevel}): the per-request line is at level 'log', the server's default, which the bench uses unless BENCH_LOG_LEVEL says otherwise.`,
       );
     }
 

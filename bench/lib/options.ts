@@ -21,7 +21,7 @@ export interface BenchOptions {
   stormConnections: number;
   /** Connections of the jwt probe whose p99 the storm case compares (closed loop). */
   stormProbeConnections: number;
-  /** The server's LOG_LEVEL: `warn` turns the per-request log line off, `log` on. */
+  /** The servers' LOG_LEVEL: `log` (the server's default) writes the per-request line, `warn` does not. */
   logLevel: string;
   /** RATE_LIMIT_DEFAULT and RATE_LIMIT_DATA: on, but too high to refuse. */
   rateLimit: string;
@@ -73,7 +73,7 @@ export function readOptions(
     ),
     stormConnections: integer(env, 'BENCH_STORM_CONNECTIONS', 16, 1),
     stormProbeConnections: integer(env, 'BENCH_STORM_PROBE_CONNECTIONS', 2, 1),
-    logLevel: env.BENCH_LOG_LEVEL || 'warn',
+    logLevel: env.BENCH_LOG_LEVEL || 'log',
     rateLimit: env.BENCH_RATE_LIMIT || '100000000/minute',
     build: env.BENCH_BUILD !== '0',
     profile: env.BENCH_PROFILE === '1',
@@ -137,4 +137,9 @@ function output(raw: string | undefined): string {
     throw new Error(`BENCH_OUTPUT must be a plain file name (got "${name}")`);
   }
   return name;
+}
+
+/** Whether a server at `logLevel` writes the per-request line (it is logged at level `log`). */
+export function requestLineOn(logLevel: string): boolean {
+  return ['log', 'debug', 'verbose'].includes(logLevel);
 }

@@ -1,4 +1,4 @@
-import type { BenchOptions } from './options';
+import { type BenchOptions, requestLineOn } from './options';
 import type { Sample } from './load';
 
 export interface Target {
@@ -90,7 +90,7 @@ export function markdown(results: Results): string {
     `Server: ${results.server.runtime}; SQLite; ${options.connections} connections; ` +
       `${options.rounds} interleaved rounds of ${options.duration} s samples after ${options.warmup} s warm-up; ` +
       `bcrypt cost ${options.bcryptCost}; LOG_LEVEL=${options.logLevel} ` +
-      `(${options.logLevel === 'warn' ? 'per-request log line off' : 'per-request log line on'}); ` +
+      `(${requestLineOn(options.logLevel) ? 'per-request log line on, stdout to a file' : 'per-request log line off'}); ` +
       `rate limits ${options.rateLimit}. rps = 2xx responses per second; p50/p99 in ms; ` +
       'figures are medians over the rounds, peak RSS the maximum. Server CPU µs/req is the server ' +
       "process's CPU time (all threads) per completed request; the load generator shares the machine, " +
