@@ -7,6 +7,7 @@ import {
   type SmtpCatcher,
   startSmtpCatcher,
 } from '../../test/support/smtp-catcher';
+import { packagesLoadedBy } from '../../test/support/loaded-packages';
 import { MailService } from './mail.service';
 
 const LINK = 'http://localhost:3000/reset-password#token=secret-token-value';
@@ -55,7 +56,25 @@ describe(MailService.name, () => {
       file: join(dataDir, 'outbox', files[0]),
     });
     expect(JSON.stringify(logged)).not.toContain('secret-token-value');
-    mail.onApplicationShutdown();
+    await mail.onApplicationShutdown();
+  });
+
+  it('loads nodemailer at the first message, not before', () => {
+    const makeService = `
+      const { loadConfig } = require('./src/config/app-config');
+      const { MailService } = require('./src/mail/mail.service');
+      const mail = new MailService(loadConfig({ DATA_DIR: ${JSON.stringify(dataDir)} }));
+      mail.onApplicationBootstrap();
+    `;
+    expect(packagesLoadedBy(makeService)).not.toContain('nodemailer');
+    expect(
+      packagesLoadedBy(
+        `${makeService}
+         await mail.send({ to: 'carol@example.com', subject: 'Hello', text: 'Hi' });
+         await mail.onApplicationShutdown();`,
+      ),
+    ).toContain('nodemailer');
+    expect(readdirSync(join(dataDir, 'outbox'))).toHaveLength(1);
   });
 
   describe('with SMTP_URL', () => {
@@ -90,7 +109,7 @@ describe(MailService.name, () => {
       expect(message.html).toContain(`href="${LINK}"`);
       expect(readdirSync(dataDir)).not.toContain('outbox');
       expect(JSON.stringify(logged)).not.toContain('secret-token-value');
-      mail.onApplicationShutdown();
+      await mail.onApplicationShutdown();
     });
 
     it('sends in the background without throwing when the server is gone, logging the failure but no body', async () => {
@@ -113,7 +132,7 @@ describe(MailService.name, () => {
         }),
       );
       expect(JSON.stringify(logged)).not.toContain('secret-token-value');
-      mail.onApplicationShutdown();
+      await mail.onApplicationShutdown();
       catcher = await startSmtpCatcher();
     });
   });

@@ -7,7 +7,6 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { createTransport } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import { AppConfig } from '../config/app-config';
 
@@ -29,22 +28,27 @@ export class MailService
   implements OnApplicationBootstrap, OnApplicationShutdown
 {
   private readonly logger = new Logger(MailService.name);
-  private readonly transport: Mail;
+  /**
+   * Made at the first message, so that nodemailer (about 3 MB of memory) is not loaded by a
+   * server that sends none. SMTP_URL was checked with the rest of the configuration.
+   */
+  private transport: Promise<Mail> | null = null;
   private readonly outbox: string | null;
 
   constructor(private readonly config: AppConfig) {
-    if (config.smtpUrl) {
-      this.transport = createTransport(config.smtpUrl, {
-        from: config.mailFrom,
-      });
-      this.outbox = null;
-    } else {
-      this.transport = createTransport(
-        { streamTransport: true, buffer: true, newline: 'windows' },
-        { from: config.mailFrom },
-      );
-      this.outbox = join(config.dataDir, 'outbox');
-    }
+    this.outbox = config.smtpUrl ? null : join(config.dataDir, 'outbox');
+  }
+
+  private transportForMessages(): Promise<Mail> {
+    this.transport ??= import('nodemailer').then(({ createTransport }) =>
+      this.config.smtpUrl
+        ? createTransport(this.config.smtpUrl, { from: this.config.mailFrom })
+        : createTransport(
+            { streamTransport: true, buffer: true, newline: 'windows' },
+            { from: this.config.mailFrom },
+          ),
+    );
+    return this.transport;
   }
 
   onApplicationBootstrap(): void {
@@ -56,13 +60,14 @@ export class MailService
     }
   }
 
-  onApplicationShutdown(): void {
-    this.transport.close();
+  async onApplicationShutdown(): Promise<void> {
+    (await this.transport)?.close();
   }
 
   /** Resolves once the SMTP server accepted the message (or the file is written). */
   async send(message: MailMessage): Promise<void> {
-    const info = (await this.transport.sendMail({
+    const transport = await this.transportForMessages();
+    const info = (await transport.sendMail({
       to: message.to,
       subject: message.subject,
       text: message.text,
