@@ -61,7 +61,9 @@ export class MailService
   }
 
   async onApplicationShutdown(): Promise<void> {
-    (await this.transport)?.close();
+    // A transport that could not be made has nothing to close (its sends reported why).
+    const transport = await this.transport?.catch(() => null);
+    transport?.close();
   }
 
   /** Resolves once the SMTP server accepted the message (or the file is written). */
