@@ -88,6 +88,7 @@ export async function configureApp(
   // response, so that Node writes them all in one pass (the OAuth provider, which writes its
   // answers itself, sets them on the raw response: oauth-mount.ts).
   const headers = Object.fromEntries(securityHeaders());
+  const firstSecurityHeader = Object.keys(headers)[0];
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers);
     enterRequestContext(requestContextOf(request));
@@ -104,6 +105,11 @@ export async function configureApp(
   });
   fastify.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
+    if (!reply.hasHeader(firstSecurityHeader)) {
+      // Answered before our onRequest hook ran: a CORS preflight (Nest's adapter runs
+      // @fastify/cors's hook ahead of every hook of ours).
+      void reply.headers(headers);
+    }
     if (closing) {
       void reply.header('connection', 'close');
     }

@@ -28,6 +28,20 @@ describe('CORS with CORS_ORIGINS set', () => {
     },
   );
 
+  it('sends the security headers and a request id on a preflight, as on every answer', async () => {
+    const response = await t.http
+      .options('/api/profile')
+      .set('origin', origin)
+      .set('access-control-request-method', 'PATCH')
+      .expect(204);
+    expect(response.headers['x-content-type-options']).toBe('nosniff');
+    expect(response.headers['content-security-policy']).toMatch(
+      /frame-ancestors 'none'/,
+    );
+    expect(response.headers['strict-transport-security']).toMatch(/max-age=/);
+    expect(response.headers['x-request-id']).toEqual(expect.any(String));
+  });
+
   it('names no other origin as allowed', async () => {
     const response = await t.http
       .options('/api/profile')
