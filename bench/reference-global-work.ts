@@ -43,8 +43,13 @@ export function addGlobalWork(app: FastifyInstance, logLevel: LogLevel): void {
     countRequest(limits, request, reply);
     done();
   });
+  const firstSecurityHeader = Object.keys(headers)[0];
   app.addHook('onSend', (request, reply, payload, done) => {
     void reply.header('x-request-id', request.id);
+    // Gatehouse's check for answers sent before its onRequest hook (CORS preflights).
+    if (!reply.hasHeader(firstSecurityHeader)) {
+      void reply.headers(headers);
+    }
     done(null, payload);
   });
   app.addHook('onResponse', (request, reply, done) => {
