@@ -77,6 +77,29 @@ describe(MailService.name, () => {
     expect(readdirSync(join(dataDir, 'outbox'))).toHaveLength(1);
   });
 
+  it('shuts down cleanly when its transport could not be made', async () => {
+    try {
+      await jest.isolateModulesAsync(async () => {
+        jest.doMock('nodemailer', () => ({
+          createTransport: () => {
+            throw new Error('no transport');
+          },
+        }));
+        const isolated = await import('./mail.service');
+        const mail = new isolated.MailService(
+          loadConfig({ DATA_DIR: dataDir }),
+        );
+        await expect(
+          mail.send({ to: 'dave@example.com', subject: 'Hello', text: 'Hi' }),
+        ).rejects.toThrow('no transport');
+        await expect(mail.onApplicationShutdown()).resolves.toBeUndefined();
+      });
+    } finally {
+      // doMock outlives isolateModules: the tests below send through the real nodemailer.
+      jest.dontMock('nodemailer');
+    }
+  });
+
   describe('with SMTP_URL', () => {
     let catcher: SmtpCatcher;
 
