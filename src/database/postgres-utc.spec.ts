@@ -1,4 +1,4 @@
-import { packagesLoadedBy } from '../../test/support/loaded-packages';
+import { packagesLoadedBy } from '../../test/support/fresh-process';
 
 const BUILD_OPTIONS = `
   const { loadConfig } = require('./src/config/app-config');

@@ -7,7 +7,7 @@ import {
   type SmtpCatcher,
   startSmtpCatcher,
 } from '../../test/support/smtp-catcher';
-import { packagesLoadedBy } from '../../test/support/loaded-packages';
+import { packagesLoadedBy } from '../../test/support/fresh-process';
 import { MailService } from './mail.service';
 
 const LINK = 'http://localhost:3000/reset-password#token=secret-token-value';

@@ -41,11 +41,6 @@ export interface StartedCeremony<Options> {
   options: Options;
 }
 
-/**
- * Owns the passkeys and webauthn_ceremonies tables: registering a user's passkeys, listing,
- * renaming and deleting them, and verifying assertions for the sign-in module (which decides what
- * a verified passkey lets the person do).
- */
 let library: Promise<typeof import('@simplewebauthn/server')> | undefined;
 
 /**
@@ -57,6 +52,11 @@ function webAuthn(): Promise<typeof import('@simplewebauthn/server')> {
   return library;
 }
 
+/**
+ * Owns the passkeys and webauthn_ceremonies tables: registering a user's passkeys, listing,
+ * renaming and deleting them, and verifying assertions for the sign-in module (which decides what
+ * a verified passkey lets the person do).
+ */
 @Injectable()
 export class PasskeysService {
   private readonly logger = new Logger(PasskeysService.name);

@@ -1,6 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { ConsoleLogger } from '@nestjs/common';
+import { runInFreshProcess } from '../../../test/support/fresh-process';
 import { createAppLogger } from './app-logger';
 
 const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
@@ -107,18 +106,10 @@ describe('createAppLogger', () => {
 
 describe('createAppLogger in a process that exits before the next turn', () => {
   it('still writes the lines it was given', () => {
-    const root = join(__dirname, '..', '..', '..');
-    const child = spawnSync(
-      process.execPath,
-      [
-        '-r',
-        '@swc-node/register',
-        '-e',
-        `const { createAppLogger } = require('./src/common/logging/app-logger');
-         createAppLogger('log').log({ msg: 'last words' });
-         process.exit(0);`,
-      ],
-      { cwd: root, encoding: 'utf8', timeout: 30_000 },
+    const child = runInFreshProcess(
+      `const { createAppLogger } = require('./src/common/logging/app-logger');
+       createAppLogger('log').log({ msg: 'last words' });
+       process.exit(0);`,
     );
     expect(child.status).toBe(0);
     expect(child.stdout).toContain('"message":{"msg":"last words"}');
