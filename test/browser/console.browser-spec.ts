@@ -103,7 +103,9 @@ describeWithChromium(
         await page.evaluate<string>('navigator.clipboard.readText()'),
       ).toBe(key);
 
+      // The list reloads after the creation: wait for its row.
       const row = page.getByRole('row', { name: /reporting script/ });
+      await row.getByText('data:read').waitFor();
       await expect(row.getByText('data:read').count()).resolves.toBe(1);
       const prefix = (await row.locator('code').textContent()) ?? '';
       expect(key.startsWith(prefix)).toBe(true);

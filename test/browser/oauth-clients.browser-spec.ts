@@ -126,7 +126,9 @@ describeWithChromium(
       ]);
       expect(text).not.toContain(secret);
 
+      // The list reloads after the registration: wait for its row.
       const row = page.getByRole('row', { name: /Wiki/ });
+      await row.getByText(clientId).waitFor();
       await expect(row.getByText(clientId).count()).resolves.toBe(1);
       await expect(row.getByText('Confidential').count()).resolves.toBe(1);
       await expect(row.getByText('Active').count()).resolves.toBe(1);
