@@ -1,6 +1,5 @@
 import { ConflictException, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { toDataURL } from 'qrcode';
 import { Repository } from 'typeorm';
 import { AppConfig } from '../../config/app-config';
 import { uniqueViolationColumn } from '../../database/unique-violation';
@@ -87,6 +86,8 @@ export class TotpService {
       }
     }
     const uri = otpauthUri(secret, this.issuer, account);
+    // Loaded at the first enrolment, not at start: most requests never draw a QR code.
+    const { toDataURL } = await import('qrcode');
     return { secret, otpauthUri: uri, qrCode: await toDataURL(uri) };
   }
 
