@@ -4,7 +4,6 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import type * as IORedis from 'ioredis';
 import type Redis from 'ioredis';
 import { AppConfig } from '../config/app-config';
 
@@ -94,9 +93,9 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
     // Loaded here, not when this file is: a single instance without REDIS_URL never needs
     // ioredis (about 1 MB of heap).
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { Redis: RedisClient } = require('ioredis') as typeof IORedis;
-    this.command = new RedisClient(url, options);
-    this.subscriber = new RedisClient(url, options);
+    const ioredis = require('ioredis') as typeof import('ioredis');
+    this.command = new ioredis.Redis(url, options);
+    this.subscriber = new ioredis.Redis(url, options);
     for (const connection of [this.command, this.subscriber]) {
       connection.on('ready', () => this.updateState());
       connection.on('close', () => this.updateState());
